@@ -1,0 +1,2 @@
+# %% [markdown]
+# # PLACEHOLDER gradient_check

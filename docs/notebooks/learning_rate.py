@@ -1,0 +1,2 @@
+# %% [markdown]
+# # PLACEHOLDER learning_rate

@@ -1,0 +1,71 @@
+"""Input validation shared by every public function.
+
+Each check raises a ``ValueError`` or ``TypeError`` whose message names the
+argument, what was expected and what was given, so that a reader never has to
+decode a NumPy broadcasting traceback from deep inside the maths.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+
+def check_matrix(name: str, A, *, rows: int | None = None, finite: bool = True) -> np.ndarray:
+    """Return ``A`` as a 2-D float array with ``rows`` rows (examples as columns)."""
+    if not isinstance(A, np.ndarray):
+        A = np.asarray(A)
+    if A.dtype == object or not (np.issubdtype(A.dtype, np.number) or A.dtype == bool):
+        raise TypeError(f"{name} must be a numeric array, got dtype {A.dtype}")
+    if A.ndim != 2:
+        raise ValueError(
+            f"{name} must be 2-D (features × examples, one example per column), "
+            f"got shape {A.shape}"
+        )
+    if rows is not None and A.shape[0] != rows:
+        hint = ""
+        if A.shape[1] == rows:
+            hint = f"; it looks transposed — pass {name}.T so that examples are columns"
+        raise ValueError(f"{name} must have {rows} rows (one per input), got shape {A.shape}{hint}")
+    if A.shape[1] == 0:
+        raise ValueError(f"{name} is empty: it has shape {A.shape}, with no examples (columns)")
+    if not np.issubdtype(A.dtype, np.floating):
+        A = A.astype(np.float64)
+    if finite and not np.isfinite(A).all():
+        bad = int(np.size(A) - np.count_nonzero(np.isfinite(A)))
+        raise ValueError(f"{name} contains {bad} non-finite value(s) (NaN or inf)")
+    return A
+
+
+def check_labels(name: str, Y, *, m: int | None = None, num_classes: int = 10) -> np.ndarray:
+    """Return ``Y`` as a 1-D integer array of ``m`` labels in ``0 … num_classes − 1``."""
+    Y = np.asarray(Y)
+    if Y.ndim == 2 and 1 in Y.shape:
+        Y = Y.reshape(-1)
+    if Y.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D array of integer labels, got shape {Y.shape}")
+    if Y.size == 0:
+        raise ValueError(f"{name} is empty: no labels given")
+    if not np.issubdtype(Y.dtype, np.integer):
+        if np.issubdtype(Y.dtype, np.floating) and np.isfinite(Y).all() and (Y == np.round(Y)).all():
+            Y = Y.astype(np.int64)
+        else:
+            raise TypeError(f"{name} must hold integer class labels, got dtype {Y.dtype}")
+    if m is not None and Y.shape[0] != m:
+        raise ValueError(f"{name} has {Y.shape[0]} labels but there are {m} examples (columns)")
+    lo, hi = int(Y.min()), int(Y.max())
+    if lo < 0 or hi >= num_classes:
+        bad = lo if lo < 0 else hi
+        raise ValueError(f"{name} has label {bad} outside the range 0–{num_classes - 1}")
+    return Y
+
+
+def check_positive(name: str, value, *, integer: bool = False) -> None:
+    """Raise unless ``value`` is a finite number > 0 (an ``int`` if ``integer``)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
+    if integer and not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {value!r}")
+    if not np.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be positive, got {value!r}")

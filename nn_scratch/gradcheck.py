@@ -1,0 +1,127 @@
+r"""Numerical gradient check: backpropagation against central finite differences.
+
+For every parameter $\theta$ the central difference
+$\bigl(J(\theta + \varepsilon) - J(\theta - \varepsilon)\bigr) / 2\varepsilon$
+approximates $\partial J / \partial \theta$ with an error of order
+$\varepsilon^2$. If backpropagation is right, the two agree to many digits in
+float64; a wrong index or a missing $1/m$ shows up as a relative error near 1.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._checks import check_labels, check_matrix, check_positive
+from .maths import cross_entropy
+from .network import backward_prop, forward_prop, layer_sizes_of
+
+__all__ = ["numerical_gradients", "relative_error", "gradient_check"]
+
+
+def _as_float64(params):
+    params = getattr(params, "params", params)  # a Network or its params dict
+    sizes = layer_sizes_of(params)
+    return {k: np.array(v, dtype=np.float64) for k, v in params.items()}, sizes
+
+
+def _checked(params, X, Y):
+    params, sizes = _as_float64(params)
+    X = check_matrix("X", X, rows=sizes[0]).astype(np.float64)
+    Y = check_labels("Y", Y, m=X.shape[1], num_classes=sizes[-1])
+    return params, X, Y
+
+
+def numerical_gradients(params, X, Y, epsilon: float = 1e-5) -> dict:
+    r"""Central-difference estimate of every gradient, in float64.
+
+    Costs two forward passes per parameter, so use a small batch.
+
+    Parameters
+    ----------
+    params : dict or Network
+        Parameters (copied to float64; the originals are not touched).
+    X, Y
+        A small batch of examples (columns) and their labels.
+    epsilon : float
+        The step $\varepsilon$.
+
+    Returns
+    -------
+    dict
+        ``dW1, db1, …`` as finite differences.
+
+    Examples
+    --------
+    >>> from nn_scratch.network import init_params
+    >>> rng = np.random.default_rng(0)
+    >>> num = numerical_gradients(init_params((3, 2, 2), seed=0), rng.random((3, 4)), [0, 1, 1, 0])
+    >>> sorted(num), num["dW1"].shape
+    (['dW1', 'dW2', 'db1', 'db2'], (2, 3))
+    """
+    params, X, Y = _checked(params, X, Y)
+    check_positive("epsilon", epsilon)
+    grads = {}
+    for name, P in params.items():
+        G = np.zeros_like(P)
+        for idx in np.ndindex(P.shape):
+            saved = P[idx]
+            P[idx] = saved + epsilon
+            J_plus = cross_entropy(forward_prop(params, X)[0], Y)
+            P[idx] = saved - epsilon
+            J_minus = cross_entropy(forward_prop(params, X)[0], Y)
+            P[idx] = saved
+            G[idx] = (J_plus - J_minus) / (2 * epsilon)
+        grads["d" + name] = G
+    return grads
+
+
+def relative_error(a, b) -> float:
+    r"""Relative error $\lVert a - b\rVert / (\lVert a\rVert + \lVert b\rVert)$ (0 when both are 0).
+
+    Scale-free, so the same threshold works for large and tiny gradients.
+
+    Examples
+    --------
+    >>> relative_error(np.array([1.0, 2.0]), np.array([1.0, 2.0]))
+    0.0
+    >>> round(relative_error(np.array([1.0]), np.array([3.0])), 3)
+    0.5
+    """
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    if a.shape != b.shape:
+        raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
+    denom = np.linalg.norm(a) + np.linalg.norm(b)
+    return 0.0 if denom == 0 else float(np.linalg.norm(a - b) / denom)
+
+
+def gradient_check(params, X, Y, epsilon: float = 1e-5, *, per_parameter: bool = False):
+    """Compare backpropagation with finite differences; return the largest relative error.
+
+    Everything runs in float64. Values around 1e-9 mean the gradients agree;
+    above 1e-4, something in backpropagation is wrong.
+
+    Parameters
+    ----------
+    params : dict or Network
+        Parameters to check at.
+    X, Y
+        A small batch (a handful of columns is plenty).
+    epsilon : float
+        Finite-difference step.
+    per_parameter : bool
+        Return a dict ``{"dW1": error, …}`` instead of the maximum.
+
+    Examples
+    --------
+    >>> from nn_scratch.network import init_params
+    >>> rng = np.random.default_rng(0)
+    >>> X, Y = rng.random((20, 6)), rng.integers(0, 3, 6)
+    >>> gradient_check(init_params((20, 7, 5, 3), seed=0), X, Y) < 1e-7
+    True
+    """
+    params, X, Y = _checked(params, X, Y)
+    _, cache = forward_prop(params, X)
+    analytic = backward_prop(params, cache, Y)
+    numeric = numerical_gradients(params, X, Y, epsilon)
+    errors = {k: relative_error(analytic[k], numeric[k]) for k in numeric}
+    return errors if per_parameter else max(errors.values())

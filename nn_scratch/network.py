@@ -1,0 +1,364 @@
+r"""The network: parameters, forward propagation, backpropagation, the update.
+
+Examples are columns. For the classic 784-10-10 network, with ``m`` examples:
+
+$$
+\begin{aligned}
+Z^{[1]} &= W^{[1]} X + b^{[1]}, & A^{[1]} &= \mathrm{ReLU}(Z^{[1]}),\\
+Z^{[2]} &= W^{[2]} A^{[1]} + b^{[2]}, & A^{[2]} &= \mathrm{softmax}(Z^{[2]}),
+\end{aligned}
+$$
+
+and backwards
+
+$$
+\begin{aligned}
+dZ^{[2]} &= A^{[2]} - Y, & dW^{[2]} &= \tfrac1m\, dZ^{[2]} A^{[1]\top}, & db^{[2]} &= \tfrac1m \textstyle\sum_i dZ^{[2]}_{:,i},\\
+dZ^{[1]} &= W^{[2]\top} dZ^{[2]} \odot \mathrm{ReLU}'(Z^{[1]}), & dW^{[1]} &= \tfrac1m\, dZ^{[1]} X^\top, & db^{[1]} &= \tfrac1m \textstyle\sum_i dZ^{[1]}_{:,i}.
+\end{aligned}
+$$
+
+The same loop handles any depth: ReLU on every hidden layer, softmax on the
+last. Parameters live in a plain dict keyed ``"W1", "b1", "W2", …`` and the
+forward pass returns a cache keyed ``"A0"`` (that is ``X``), ``"Z1"``, ``"A1"``, …;
+gradients come back keyed ``"dW1", "db1", …`` — the names of the equations.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from ._checks import check_labels, check_matrix, check_positive
+from .maths import cross_entropy, get_accuracy, get_predictions, relu, relu_prime, softmax
+
+__all__ = [
+    "INITIALISATIONS",
+    "init_params",
+    "forward_prop",
+    "backward_prop",
+    "update_params",
+    "layer_sizes_of",
+    "Network",
+]
+
+DTYPES = (np.float32, np.float64)
+
+
+# Each initialisation draws (W, b) for a layer with n_in inputs and n_out units,
+# always in float64 from the same generator, so float32 and float64 networks
+# built from one seed hold the same numbers up to rounding.
+def _uniform(rng, n_in, n_out):
+    # The classic tutorials: np.random.rand(n_out, n_in) - 0.5 for weights *and* biases.
+    return rng.random((n_out, n_in)) - 0.5, rng.random((n_out, 1)) - 0.5
+
+
+def _normal(rng, n_in, n_out):
+    # Small Gaussian weights, N(0, 1) × 0.01, and zero biases.
+    return rng.standard_normal((n_out, n_in)) * 0.01, np.zeros((n_out, 1))
+
+
+def _he(rng, n_in, n_out):
+    # He et al. (2015): variance 2 / n_in keeps ReLU activations at the same scale layer to layer.
+    return rng.standard_normal((n_out, n_in)) * np.sqrt(2.0 / n_in), np.zeros((n_out, 1))
+
+
+INITIALISATIONS = {"uniform": _uniform, "normal": _normal, "he": _he}
+"""Initialisation schemes by name: ``uniform`` U(−0.5, 0.5), ``normal`` N(0, 1)×0.01, ``he`` N(0, 2/n_in)."""
+
+
+def _check_sizes(layer_sizes) -> tuple[int, ...]:
+    try:
+        sizes = tuple(layer_sizes)
+    except TypeError:
+        raise TypeError(f"layer_sizes must be a sequence of integers, got {layer_sizes!r}") from None
+    if len(sizes) < 2:
+        raise ValueError(f"layer_sizes needs at least an input and an output size, got {sizes}")
+    for n in sizes:
+        if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+            raise TypeError(f"layer_sizes must hold integers, got {sizes}")
+        if n <= 0:
+            raise ValueError(f"layer_sizes must all be positive, got {sizes}")
+    return tuple(int(n) for n in sizes)
+
+
+def _check_dtype(dtype) -> np.dtype:
+    dt = np.dtype(dtype)
+    if dt not in DTYPES:
+        raise TypeError(f"dtype must be float32 or float64, got {dt}")
+    return dt
+
+
+def init_params(layer_sizes=(784, 10, 10), init: str = "he", seed=0, dtype=np.float32) -> dict:
+    """Create the weights ``W1, W2, …`` and biases ``b1, b2, …`` of a network.
+
+    ``W{l}`` has shape ``(n_l, n_{l-1})`` and ``b{l}`` shape ``(n_l, 1)``, so that
+    ``W{l} @ A{l-1} + b{l}`` maps a batch of columns to the next layer. The
+    same ``seed`` always gives bit-identical parameters.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        Units per layer, input first: ``(784, 10, 10)`` or ``(784, 500, 150, 10)``.
+    init : {"he", "uniform", "normal"}
+        ``"uniform"`` is the classic tutorials' U(−0.5, 0.5) for weights and biases;
+        ``"normal"`` is N(0, 1)×0.01 with zero biases; ``"he"`` is N(0, 2/n_in) with zero biases.
+    seed : int or numpy.random.Generator
+        Seed (or generator) for the random draws.
+    dtype : float32 or float64
+
+    Examples
+    --------
+    >>> params = init_params((784, 10, 10), init="uniform", seed=0)
+    >>> {k: v.shape for k, v in params.items()}
+    {'W1': (10, 784), 'b1': (10, 1), 'W2': (10, 10), 'b2': (10, 1)}
+    >>> float(params["W1"].min()) >= -0.5 and float(params["W1"].max()) < 0.5
+    True
+    >>> np.array_equal(init_params(seed=1)["W1"], init_params(seed=1)["W1"])
+    True
+    """
+    sizes = _check_sizes(layer_sizes)
+    dt = _check_dtype(dtype)
+    if init not in INITIALISATIONS:
+        raise ValueError(f"init must be one of {sorted(INITIALISATIONS)}, got {init!r}")
+    rng = np.random.default_rng(seed)
+    params = {}
+    for l in range(1, len(sizes)):
+        W, b = INITIALISATIONS[init](rng, sizes[l - 1], sizes[l])
+        params[f"W{l}"] = W.astype(dt)
+        params[f"b{l}"] = b.astype(dt)
+    return params
+
+
+def layer_sizes_of(params: dict) -> tuple[int, ...]:
+    """The layer sizes ``(n_0, n_1, …, n_L)`` that ``params`` describe, after checking them.
+
+    Examples
+    --------
+    >>> layer_sizes_of(init_params((20, 7, 5, 3)))
+    (20, 7, 5, 3)
+    """
+    if not isinstance(params, dict) or "W1" not in params:
+        raise TypeError("params must be a dict with keys 'W1', 'b1', 'W2', 'b2', …")
+    L = len(params) // 2
+    expected = {f"{p}{l}" for l in range(1, L + 1) for p in "Wb"}
+    if set(params) != expected:
+        raise ValueError(f"params must have exactly the keys {sorted(expected)}, got {sorted(params)}")
+    sizes = [params["W1"].shape[1]]
+    for l in range(1, L + 1):
+        W, b = params[f"W{l}"], params[f"b{l}"]
+        if W.ndim != 2 or W.shape[1] != sizes[-1]:
+            raise ValueError(f"W{l} must have shape (n_{l}, {sizes[-1]}), got {W.shape}")
+        if b.shape != (W.shape[0], 1):
+            raise ValueError(f"b{l} must have shape ({W.shape[0]}, 1), got {b.shape}")
+        sizes.append(W.shape[0])
+    return tuple(int(n) for n in sizes)
+
+
+def forward_prop(params: dict, X: np.ndarray) -> tuple[np.ndarray, dict]:
+    r"""Forward propagation: $Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]}$, ReLU, …, softmax.
+
+    Parameters
+    ----------
+    params : dict
+        ``W1, b1, …`` as made by :func:`init_params`.
+    X : ndarray of shape (n_0, m)
+        One example per column (784 × m for MNIST).
+
+    Returns
+    -------
+    A : ndarray of shape (n_L, m)
+        Output probabilities; each column sums to 1.
+    cache : dict
+        ``A0`` (= X), ``Z1``, ``A1``, …, ``ZL``, ``AL``: what backpropagation needs.
+
+    Examples
+    --------
+    >>> params = init_params((784, 10, 10), seed=0)
+    >>> A2, cache = forward_prop(params, np.zeros((784, 3), dtype=np.float32))
+    >>> A2.shape, sorted(cache)
+    ((10, 3), ['A0', 'A1', 'A2', 'Z1', 'Z2'])
+    >>> np.allclose(A2.sum(axis=0), 1)
+    True
+    """
+    L = len(params) // 2
+    W1 = params["W1"]
+    X = check_matrix("X", X, rows=W1.shape[1], finite=False)
+    A = X.astype(W1.dtype, copy=False)
+    cache = {"A0": A}
+    # --8<-- [start:forward]
+    for l in range(1, L + 1):
+        Z = params[f"W{l}"] @ A + params[f"b{l}"]  # Z[l] = W[l] A[l-1] + b[l]
+        A = relu(Z) if l < L else softmax(Z)  # ReLU on hidden layers, softmax on the output
+        cache[f"Z{l}"], cache[f"A{l}"] = Z, A
+    # --8<-- [end:forward]
+    return A, cache
+
+
+def backward_prop(params: dict, cache: dict, Y: np.ndarray) -> dict:
+    r"""Backpropagation: the gradients of the mean cross-entropy for every parameter.
+
+    Softmax followed by cross-entropy has the simple gradient
+    $dZ^{[L]} = A^{[L]} - Y_{\text{one-hot}}$. Subtracting 1 at each example's
+    label is exactly that, without building the one-hot matrix. Then, layer by
+    layer from the last,
+
+    $$dW^{[l]} = \tfrac1m\, dZ^{[l]} A^{[l-1]\top},\quad
+    db^{[l]} = \tfrac1m \textstyle\sum_{i} dZ^{[l]}_{:,i},\quad
+    dZ^{[l-1]} = W^{[l]\top} dZ^{[l]} \odot \mathrm{ReLU}'(Z^{[l-1]}).$$
+
+    ``db`` sums over the example axis only (``axis=1``), one number per unit;
+    summing the whole matrix would give every bias the same update.
+
+    Parameters
+    ----------
+    params : dict
+        The parameters used in the forward pass.
+    cache : dict
+        The cache returned by :func:`forward_prop`.
+    Y : ndarray of shape (m,)
+        Integer labels of the examples.
+
+    Returns
+    -------
+    dict
+        ``dW1, db1, …`` with the shapes of ``W1, b1, …``.
+
+    Examples
+    --------
+    >>> params = init_params((784, 10, 10), seed=0)
+    >>> X = np.random.default_rng(0).random((784, 5), dtype=np.float32)
+    >>> A2, cache = forward_prop(params, X)
+    >>> grads = backward_prop(params, cache, np.array([0, 1, 2, 3, 4]))
+    >>> {k: v.shape for k, v in grads.items()}
+    {'dW2': (10, 10), 'db2': (10, 1), 'dW1': (10, 784), 'db1': (10, 1)}
+    """
+    L = len(params) // 2
+    A_L = cache[f"A{L}"]
+    m = A_L.shape[1]
+    Y = check_labels("Y", Y, m=m, num_classes=A_L.shape[0])
+    # --8<-- [start:backward]
+    dZ = A_L.copy()
+    dZ[Y, np.arange(m)] -= 1  # dZ[L] = A[L] − one_hot(Y)
+    grads = {}
+    for l in range(L, 0, -1):
+        grads[f"dW{l}"] = dZ @ cache[f"A{l - 1}"].T / m  # dW[l] = (1/m) dZ[l] A[l-1]ᵀ
+        grads[f"db{l}"] = dZ.sum(axis=1, keepdims=True) / m  # db[l] = (1/m) Σ_i dZ[l]
+        if l > 1:  # dZ[l-1] = W[l]ᵀ dZ[l] ⊙ ReLU′(Z[l-1]); no gradient is needed for X
+            dZ = (params[f"W{l}"].T @ dZ) * relu_prime(cache[f"Z{l - 1}"])
+    # --8<-- [end:backward]
+    return grads
+
+
+def update_params(params: dict, grads: dict, alpha: float) -> None:
+    r"""Gradient-descent step $W := W - \alpha\, dW$, $b := b - \alpha\, db$, in place.
+
+    Examples
+    --------
+    >>> params = {"W1": np.ones((1, 2)), "b1": np.zeros((1, 1))}
+    >>> update_params(params, {"dW1": np.ones((1, 2)), "db1": np.ones((1, 1))}, alpha=0.5)
+    >>> params["W1"], params["b1"]
+    (array([[0.5, 0.5]]), array([[-0.5]]))
+    """
+    check_positive("alpha", alpha)
+    for name, P in params.items():
+        P -= alpha * grads["d" + name]
+
+
+class Network:
+    """A feed-forward network: ReLU hidden layers, a softmax output, parameters in ``params``.
+
+    A thin convenience around the functions of this module; the parameters are
+    the plain arrays ``net.params["W1"]`` (also reachable as ``net.W1``).
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        Units per layer, input first. Default: the classic 784-10-10.
+    init, seed, dtype
+        As for :func:`init_params`.
+
+    Examples
+    --------
+    >>> net = Network((784, 10, 10), seed=0)
+    >>> net
+    Network(layer_sizes=(784, 10, 10), dtype=float32)
+    >>> net.W1.shape, net.b2.shape
+    ((10, 784), (10, 1))
+    >>> net.predict(np.zeros((784, 4))).shape
+    (4,)
+    """
+
+    def __init__(self, layer_sizes=(784, 10, 10), *, init: str = "he", seed=0, dtype=np.float32):
+        self.params = init_params(layer_sizes, init=init, seed=seed, dtype=dtype)
+        self.metadata: dict = {}
+
+    @classmethod
+    def from_params(cls, params: dict, metadata: dict | None = None) -> "Network":
+        """Wrap an existing parameter dict (checked for consistent shapes and dtype).
+
+        Examples
+        --------
+        >>> Network.from_params(init_params((4, 3, 2))).layer_sizes
+        (4, 3, 2)
+        """
+        layer_sizes_of(params)
+        dtypes = {P.dtype for P in params.values()}
+        if len(dtypes) != 1:
+            raise TypeError(f"all parameters must share one dtype, got {sorted(map(str, dtypes))}")
+        _check_dtype(dtypes.pop())
+        net = cls.__new__(cls)
+        net.params = params
+        net.metadata = dict(metadata or {})
+        return net
+
+    def __getattr__(self, name):
+        params = self.__dict__.get("params", {})
+        if name in params:
+            return params[name]
+        raise AttributeError(f"{type(self).__name__!s} has no attribute {name!r}")
+
+    def __repr__(self) -> str:
+        return f"Network(layer_sizes={self.layer_sizes}, dtype={self.dtype})"
+
+    @property
+    def layer_sizes(self) -> tuple[int, ...]:
+        """Units per layer, input first."""
+        return layer_sizes_of(self.params)
+
+    @property
+    def dtype(self) -> np.dtype:
+        """The floating-point type of every parameter."""
+        return self.params["W1"].dtype
+
+    def forward(self, X):
+        """:func:`forward_prop` with this network's parameters."""
+        return forward_prop(self.params, X)
+
+    def backward(self, cache, Y):
+        """:func:`backward_prop` with this network's parameters."""
+        return backward_prop(self.params, cache, Y)
+
+    def update(self, grads, alpha):
+        """:func:`update_params` on this network's parameters."""
+        update_params(self.params, grads, alpha)
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities, one column per example (``n_L × m``)."""
+        X = check_matrix("X", X, rows=self.params["W1"].shape[1])
+        return self.forward(X)[0]
+
+    def predict(self, X) -> np.ndarray:
+        """Predicted class of each column of ``X``."""
+        return get_predictions(self.predict_proba(X))
+
+    def loss(self, X, Y) -> float:
+        """Mean cross-entropy on ``(X, Y)``."""
+        return cross_entropy(self.predict_proba(X), Y)
+
+    def accuracy(self, X, Y) -> float:
+        """Fraction of the columns of ``X`` classified as their label in ``Y``."""
+        X = check_matrix("X", X, rows=self.params["W1"].shape[1])
+        Y = check_labels("Y", Y, m=X.shape[1], num_classes=self.layer_sizes[-1])
+        return get_accuracy(self.predict(X), Y)
