@@ -27,6 +27,7 @@ Small smoke run, as the tests do::
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -147,6 +148,8 @@ def main(argv=None) -> dict:
             "python_version": platform.python_version(),
             "machine": f"{platform.system()} {platform.machine()}",
             "processor": _cpu_model(),
+            # Fingerprint of the arrays trained and tested on, as loaded (values and dtype).
+            "data_sha256": _fingerprint(X_train, Y_train, X_test, Y_test),
         },
     }
 
@@ -211,6 +214,15 @@ def main(argv=None) -> dict:
     except _TimeLimit:
         snapshot(live, "stopped")
     return result
+
+
+def _fingerprint(*arrays) -> str:
+    h = hashlib.sha256()
+    for a in arrays:
+        a = np.ascontiguousarray(a)
+        h.update(f"{a.dtype.str}{a.shape}".encode())
+        h.update(a.tobytes())
+    return h.hexdigest()
 
 
 def _cpu_model() -> str:

@@ -1,2 +1,159 @@
 # %% [markdown]
-# # PLACEHOLDER learning_rate
+# # Full-batch versus mini-batch, and the learning rate
+#
+# Two knobs decide almost everything about how gradient descent goes: how
+# many examples each step looks at (the batch size) and how far each step
+# moves (the learning rate $\alpha$). This page trains the same 784-10-10
+# network with different settings and draws the runs on shared axes.
+#
+# To keep the build of the site short, every run here trains on the **first
+# 10,000 of the 60,000 training images**; the dashed curves are measured on
+# the 10,000 official test images. The page is a notebook executed at build
+# time with fixed seeds.
+# [Download the notebook (.ipynb)](learning_rate.ipynb) to run it yourself.
+
+# %%
+import time
+
+import numpy as np
+
+from nn_scratch import DivergenceError, Network, gradient_descent, sgd
+from nn_scratch.data import load_mnist
+from nn_scratch.plots import plot_history
+
+# %%
+mnist = load_mnist(n_train=10_000)
+X_train, Y_train = mnist.X_train, mnist.Y_train
+X_test, Y_test = mnist.X_test, mnist.Y_test
+m = X_train.shape[1]
+print(f"training on X_train {X_train.shape}, "
+      f"testing on X_test {X_test.shape}")
+
+# %% [markdown]
+# ## Full batch or mini-batches, at equal epochs
+#
+# Full-batch gradient descent computes the exact gradient of the loss over
+# all $m$ training images and takes **one** step per epoch. Mini-batch SGD
+# shuffles the images and takes one step per batch of $b$ images, with the
+# gradients averaged over that batch only ($dW = \frac1b\, dZ\, A^\top$):
+# $m / b$ noisier but much cheaper steps per epoch. Same network, same
+# initialisation (He, seed 0), same $\alpha = 0.1$, 10 epochs each:
+
+# %%
+EPOCHS, ALPHA = 10, 0.1
+runs, rows = {}, []
+for b in (m, 1000, 100, 10):
+    net = Network((784, 10, 10), init="he", seed=0)
+    start = time.perf_counter()
+    if b == m:
+        name = f"full batch ({m:,})"
+        history = gradient_descent(net, X_train, Y_train, alpha=ALPHA,
+                                   iterations=EPOCHS, log_every=1,
+                                   X_val=X_test, Y_val=Y_test)
+    else:
+        name = f"batch {b:,}"
+        history = sgd(net, X_train, Y_train, alpha=ALPHA, epochs=EPOCHS,
+                      batch_size=b, seed=0, X_val=X_test, Y_val=Y_test)
+    seconds = time.perf_counter() - start
+    runs[name] = history
+    accuracy = history.val_accuracy[-1]
+    rows.append((name, history.step[-1], seconds, accuracy))
+
+print(f"{'':19} {'updates':>8} {'seconds':>8} {'test accuracy':>14}")
+for name, steps, seconds, accuracy in rows:
+    print(f"{name:19} {steps:8,} {seconds:8.2f} {accuracy:14.2%}")
+
+# %%
+fig = plot_history(runs, x="epoch", val_label="test",
+                   title=f"Same data and α = {ALPHA}, four batch sizes")
+
+# %% [markdown]
+# Per epoch, mini-batches win by far: ten epochs of full-batch descent are
+# only ten small steps. Each mini-batch gradient is a noisy estimate of the
+# full one, but a thousand noisy steps downhill go much further than ten
+# exact ones. The gain stops somewhere: batches of 10 do no better than
+# batches of 100 here, the noise of their steps shows in the test curve, and
+# an epoch takes longer (the table), because many tiny matrix products pay
+# NumPy's overhead per call over and over. Batches of around a hundred are
+# the usual compromise.
+
+# %% [markdown]
+# ## The learning rate
+#
+# Now the batch size is fixed at 100 and only $\alpha$ changes: five epochs
+# each, with the loss logged every 25 steps.
+
+# %%
+ALPHAS = (0.01, 0.1, 0.5, 2.0)
+runs, nets = {}, {}
+for alpha in ALPHAS:
+    net = Network((784, 10, 10), init="he", seed=0)
+    runs[f"α = {alpha:g}"] = sgd(net, X_train, Y_train, alpha=alpha,
+                                 epochs=5, batch_size=100, seed=0,
+                                 log_every=25, X_val=X_test, Y_val=Y_test)
+    nets[alpha] = net
+    accuracy = net.accuracy(X_test, Y_test)
+    print(f"α = {alpha:<4g}  test accuracy {accuracy:7.2%}")
+
+# %%
+fig = plot_history(runs, x="epoch", val_label="test",
+                   title="Mini-batch SGD (batch 100), four values of α")
+
+# %% [markdown]
+# Too small an $\alpha$ learns slowly; a good one learns fast; too large a
+# one overshoots. On this ReLU network an overshoot rarely ends in NaN.
+# Instead, one huge step pushes the pre-activation $Z^{[1]}$ of a hidden unit
+# below zero for every image: the unit outputs 0, its gradient
+# $\mathrm{ReLU}'$ is 0, and it never recovers. When every unit dies, the
+# network predicts from the biases alone. The loss stays finite, so nothing
+# raises an error: the failure is silent, and only the curves — or a check
+# like the one below — reveal it.
+
+# %%
+for alpha, net in nets.items():
+    A1 = net.forward(X_train)[1]["A1"]
+    dead = np.count_nonzero(A1.max(axis=1) == 0)
+    digits = np.unique(net.predict(X_test)).size
+    print(f"α = {alpha:<4g}  dead hidden units: {dead:2} of 10;  "
+          f"different digits predicted on the test set: {digits}")
+
+# %% [markdown]
+# ## When training diverges
+#
+# `gradient_descent` and `sgd` check the loss at every step and raise
+# `DivergenceError` when it stops being a finite number. That happens once
+# the weights overflow the range of float32 (about $3.4 \times 10^{38}$) and
+# $\infty - \infty$ or $0 \times \infty$ produce NaN. The error carries the
+# history logged up to that point, so the run can still be plotted.
+#
+# How large must $\alpha$ be for that? Full-batch gradient descent with the
+# classic uniform initialisation, ten iterations at each learning rate:
+
+# %%
+print(f"float32 overflows above {np.finfo(np.float32).max:.2e}")
+outcomes = {}
+for alpha in (1.0, 1e2, 1e4, 1e6, 1e8):
+    net = Network((784, 10, 10), init="uniform", seed=0)
+    try:
+        history = gradient_descent(net, X_train, Y_train, alpha=alpha,
+                                   iterations=10, log_every=1,
+                                   X_val=X_test, Y_val=Y_test)
+    except DivergenceError as err:
+        print(f"α = {alpha:<5g}  DivergenceError: {err}")
+        outcomes[f"α = {alpha:g}"] = err
+    else:
+        loss, accuracy = history.loss[-1], history.train_accuracy[-1]
+        print(f"α = {alpha:<5g}  finished: loss {loss:7.3f}, "
+              f"training accuracy {accuracy:.2%}")
+        outcomes[f"α = {alpha:g}"] = history
+
+# %% [markdown]
+# Every learning rate from 100 up fails, but only the most extreme one fails
+# loudly. Passing the `DivergenceError` itself to `plot_history` draws that
+# run up to where it stopped and marks its last logged point with ×. The loss
+# axis is logarithmic here, to fit the failed runs.
+
+# %%
+fig = plot_history(outcomes, x="step", val_label="test",
+                   title="Full-batch gradient descent, ever larger α")
+fig.axes[0].set_yscale("log")

@@ -1,0 +1,286 @@
+"""MkDocs hook: the Performance page's figures and tables, drawn from the committed benchmark JSON.
+
+``python benchmarks/run.py`` measures and writes ``docs/data/benchmarks.json``;
+the build never re-runs the benchmarks (they take minutes and their numbers
+depend on the machine). This hook reads that file, draws the figures into the
+site as ``assets/performance/*.png`` and replaces each ``{{ perf.<name> }}``
+field of ``docs/performance.md`` with a table or a number from it — so the
+page can only show what the run measured, labelled with the machine and the
+date. A field the hook does not know, or a missing or quick-mode JSON file,
+fails the build.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+
+PAGE = "performance.md"
+DATA = Path(__file__).resolve().parents[1] / "docs" / "data" / "benchmarks.json"
+FIGURES = "assets/performance"
+_FIELD = re.compile(r"\{\{\s*perf\.(\w+)\s*\}\}")
+_results: dict = {}
+
+PEER_NAMES = {"nn_scratch": "nn_scratch", "pytorch": "PyTorch (CPU)", "sklearn": "scikit-learn MLPClassifier"}
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.2f} %"
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _machine(report: dict) -> str:
+    m = report["machine"]
+    blas = ", ".join(f"{b['internal_api']} {b['version']} ({b['architecture']})" for b in m["blas"] if b.get("internal_api"))
+    peers = ", ".join(f"{name} {m[key]}" for name, key in (("PyTorch", "torch"), ("scikit-learn", "scikit_learn")) if m.get(key))
+    load0 = m["load_average_start"][0] if m.get("load_average_start") else None
+    load1 = m["load_average_end"][0] if m.get("load_average_end") else None
+    return (
+        f"{m['cpu']}, {m['cores']} cores; Python {m['python']}, NumPy {m['numpy']} with {blas}"
+        + (f"; {peers}" if peers else "")
+        + f". Measured {m['date_utc']}, one-minute load average {load0:.1f} at the start and {load1:.1f} at the end"
+        + f" on {m['cores']} cores (other jobs were running)."
+    )
+
+
+def tables(report: dict) -> dict:
+    """The page's fields, as Markdown, from one benchmark report."""
+    b = report["benchmarks"]
+    out = {"machine": _machine(report)}
+    peak = max(p["gflops"] for p in report["machine"]["matmul_peak"].values())
+    out["peak"] = f"{peak:.0f} GFLOP/s"
+
+    race = b["time_to_92"]
+    steps = race["recipe"]["epochs"] * -(-race["m_train"] // race["recipe"]["batch_size"])
+    rows = []
+    for name, peer in race["peers"].items():
+        if "skipped" in peer:
+            rows.append([PEER_NAMES[name], "skipped: not installed", "", "", "", ""])
+            continue
+        ratio = race["ratios"].get(f"{name}_over_nn_scratch", 1.0)
+        rows.append([PEER_NAMES[name], f"{peer['best']['seconds']:.3f} s", f"{1e6 * peer['best']['seconds'] / steps:.0f} µs",
+                     str(peer["best"]["threads"]), _pct(peer["test_accuracy"]), f"{ratio:.1f}×"])
+    out["race_table"] = _table(["", "training time", "per step", "threads", "test accuracy", "time ÷ nn_scratch's"], rows)
+    out["race_steps"] = f"{steps:,}"
+    r = race["recipe"]
+    out["race_recipe"] = f"{r['epochs']} epochs, batch size {r['batch_size']}, learning rate {r['alpha']:g}"
+
+    full = b["full_batch"]
+    best = full["best_seconds"]
+    eq = full["equivalence_float64"]
+    out["full_table"] = _table(
+        ["", "one iteration", "tutorial's time ÷ this"],
+        [
+            ["nn_scratch, float32 (the default)", f"{1e3 * best['nn_scratch_float32']:.1f} ms", f"{full['ratios']['tutorial_over_nn_scratch']:.1f}×"],
+            ["nn_scratch, float64", f"{1e3 * best['nn_scratch_float64']:.1f} ms", f"{full['ratios']['tutorial_over_nn_scratch_float64']:.1f}×"],
+            ["the tutorial's code, float64", f"{1e3 * best['tutorial_float64']:.1f} ms", "1.0×"],
+        ],
+    )
+    out["equivalence"] = (
+        f"after {eq['iterations']} iterations the largest relative difference between the two codes' parameters "
+        f"was {max(eq['max_relative_difference'].values()):.1e}"
+    )
+
+    wide = b["wide"]
+    rows = []
+    for name, peer in wide["peers"].items():
+        if "skipped" in peer:
+            rows.append([PEER_NAMES[name], "skipped: not installed", "", ""])
+            continue
+        rows.append([PEER_NAMES[name], f"{peer['best']['seconds']:.2f} s", f"{peer['gflops_per_second']:.1f} GFLOP/s", f"{100 * peer['fraction_of_matmul_peak']:.0f} %"])
+    out["wide_table"] = _table(["", "one epoch", "achieved", "of the matmul peak"], rows)
+    ratio = wide["ratios"].get("pytorch_over_nn_scratch")
+    out["wide_ratio"] = f"{1 / ratio:.2f}" if ratio else "not measured (PyTorch was not installed)"
+
+    sc = b["scaling"]
+    out["scaling_table"] = _table(
+        ["hidden units", "examples", "one epoch", "GFLOP/s", "µs per step"],
+        [
+            [str(row["width"]), f"{row['m']:,}", f"{row['seconds']:.3f} s", f"{row['gflops_per_second']:.1f}", f"{row['microseconds_per_step']:.0f}"]
+            for row in sc["by_width"] + sc["by_examples"]
+        ],
+    )
+
+    w = sc["by_width"]
+    first, last = w[0], w[-1]
+    out["scaling_summary"] = (
+        f"From {first['width']} to {last['width']:,} hidden units the arithmetic grows "
+        f"{last['width'] / first['width']:.0f}-fold but an epoch takes only {last['seconds'] / first['seconds']:.0f} times longer "
+        f"({first['seconds']:.2f} s → {last['seconds']:.1f} s): the narrow network runs at "
+        f"{first['gflops_per_second']:.0f} GFLOP/s, the wide ones at "
+        f"{min(r['gflops_per_second'] for r in w[2:] or w[-1:]):.0f}–{max(r['gflops_per_second'] for r in w):.0f} GFLOP/s"
+    )
+    prod = full["products_seconds"]
+    out["products_sentence"] = (
+        f"alone, on the same data, $W^{{[1]}} X$ took {1e3 * prod['W1 @ X']:.0f} ms and "
+        f"$dZ^{{[1]}} X^\\top$ {1e3 * prod['dZ1 @ X.T']:.0f} ms of nn_scratch's "
+        f"{1e3 * best['nn_scratch_float32']:.0f} ms iteration, "
+        f"{2 * 10 * 784 * full['m_train'] / prod['W1 @ X'] / 1e9:.0f} and "
+        f"{2 * 10 * 784 * full['m_train'] / prod['dZ1 @ X.T'] / 1e9:.0f} GFLOP/s"
+    )
+    out["float64_sentence"] = (
+        f"in float64 nn_scratch took {1e3 * best['nn_scratch_float64']:.0f} ms and the tutorial "
+        f"{1e3 * best['tutorial_float64']:.0f} ms"
+    )
+
+    acc = b["accuracy"]
+    rows = []
+    for run in [acc["wide"], *acc["small"]["runs"]]:
+        rc = run["recipe"]
+        recipe = (
+            f"{rc['epochs']} epochs, batch {rc['batch_size']}, α = {rc['alpha']:g}, μ = {rc['momentum']:g}, "
+            f"λ = {rc['weight_decay']:g}, {rc['schedule']} schedule, seed {rc['seed']}"
+        )
+        rows.append(["-".join(map(str, rc["layer_sizes"])), recipe, f"{run['training_seconds']:.0f} s", _pct(run["train_accuracy"]), _pct(run["test_accuracy"])])
+    out["accuracy_table"] = _table(["network", "recipe", "training time", "training accuracy", "test accuracy"], rows)
+    out["targets_table"] = _targets(report)
+    return out
+
+
+def _targets(report: dict) -> str:
+    b, met = report["benchmarks"], report["targets_met"]
+    race, full, acc = b["time_to_92"], b["full_batch"], b["accuracy"]
+    yes = {True: "met", False: "**not met**", None: "not measured"}
+    ratio_torch = race["ratios"].get("pytorch_over_nn_scratch")
+    wide_ratio = b["wide"]["ratios"].get("pytorch_over_nn_scratch")
+    small = acc["small"]["runs"]
+    rows = [
+        ["784-10-10 to 92 %: nn_scratch ≤ 0.5 s", f"{race['peers']['nn_scratch']['best']['seconds']:.3f} s, {_pct(race['peers']['nn_scratch']['test_accuracy'])}",
+         yes[met["time_to_92"].get("nn_scratch_seconds_at_most")]],
+        ["784-10-10 to 92 %: PyTorch ÷ nn_scratch ≥ 5", f"{ratio_torch:.1f}" if ratio_torch else "—",
+         yes[met["time_to_92"].get("pytorch_over_nn_scratch_at_least")]],
+        ["full-batch iteration ≤ 50 ms", f"{1e3 * full['best_seconds']['nn_scratch_float32']:.1f} ms", yes[met["full_batch"]["nn_scratch_seconds_at_most"]]],
+        ["full-batch: tutorial ÷ nn_scratch ≥ 3.5", f"{full['ratios']['tutorial_over_nn_scratch']:.1f}", yes[met["full_batch"]["tutorial_over_nn_scratch_at_least"]]],
+        ["float64 results equal to 1e-10", f"{max(full['equivalence_float64']['max_relative_difference'].values()):.0e}", yes[met["full_batch"]["equal_within_1e-10"]]],
+        ["784-800-10 epoch: nn_scratch ÷ PyTorch ≤ 1", f"{1 / wide_ratio:.2f}" if wide_ratio else "—", yes[met["wide"].get("nn_scratch_over_pytorch_at_most")]],
+        ["784-800-10 ≥ 98.3 % test accuracy", _pct(acc["wide"]["test_accuracy"]), yes[met["accuracy"]["wide_test_accuracy_at_least"]]],
+        ["… within 3 minutes of training", f"{acc['wide']['training_seconds']:.0f} s", yes[met["accuracy"]["wide_training_seconds_at_most"]]],
+        ["784-10-10 ≥ 94.5 % test accuracy", ", ".join(f"seed {r['recipe']['seed']}: {_pct(r['test_accuracy'])}" for r in small),
+         ", ".join(f"seed {s}: {yes[v]}" for s, v in met["accuracy"]["small_test_accuracy_at_least"].items())],
+    ]
+    return _table(["target", "this run", ""], rows)
+
+
+def figures(report: dict) -> dict[str, bytes]:
+    """PNG figures of the report: the races, the scaling curves, the accuracy curves."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    b = report["benchmarks"]
+    label = f"{report['machine']['cpu']}, {report['machine']['cores']} cores — {report['machine']['date_utc']}"
+    pngs = {}
+
+    def save(fig, name):
+        fig.text(0.99, 0.01, label, ha="right", va="bottom", fontsize=7, color="0.4")
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+        plt.close(fig)
+        pngs[name] = buffer.getvalue()
+
+    fig, axes = plt.subplots(1, 3, figsize=(12, 3.4))
+    for ax, key, title, unit, scale in (
+        (axes[0], "time_to_92", "784-10-10 to ≥ 92 % test accuracy", "seconds", 1),
+        (axes[2], "wide", "784-800-10, one epoch", "seconds", 1),
+    ):
+        peers = [(PEER_NAMES[n], p["best"]["seconds"] * scale) for n, p in b[key]["peers"].items() if "best" in p]
+        ax.barh([n for n, _ in peers][::-1], [t for _, t in peers][::-1], color=["C1", "C2", "C0"][-len(peers):])
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel(unit)
+    best = b["full_batch"]["best_seconds"]
+    names = ["tutorial, float64", "nn_scratch, float64", "nn_scratch, float32"]
+    axes[1].barh(names, [1e3 * best[k] for k in ("tutorial_float64", "nn_scratch_float64", "nn_scratch_float32")], color=["C3", "C0", "C0"])
+    axes[1].set_title("one full-batch iteration, 60,000 images", fontsize=10)
+    axes[1].set_xlabel("milliseconds")
+    fig.tight_layout()
+    save(fig, "races.png")
+
+    sc = b["scaling"]
+    fig, axes = plt.subplots(1, 2, figsize=(11, 3.6))
+    w = sc["by_width"]
+    axes[0].loglog([r["width"] for r in w], [r["seconds"] for r in w], "o-", label="seconds per epoch")
+    axes[0].set_xlabel("hidden units $n_1$ (784-$n_1$-10, 60,000 examples)")
+    axes[0].set_ylabel("seconds per epoch")
+    twin = axes[0].twinx()
+    twin.semilogx([r["width"] for r in w], [r["gflops_per_second"] for r in w], "s--", color="C1", label="GFLOP/s")
+    twin.set_ylabel("GFLOP/s achieved", color="C1")
+    e = sc["by_examples"]
+    axes[1].plot([r["m"] for r in e], [r["seconds"] for r in e], "o-")
+    axes[1].set_xlabel(f"training examples m (784-{e[0]['width']}-10)")
+    axes[1].set_ylabel("seconds per epoch")
+    axes[1].set_ylim(bottom=0)
+    axes[1].set_xlim(left=0)
+    fig.tight_layout()
+    save(fig, "scaling.png")
+
+    acc = b["accuracy"]
+    fig, ax = plt.subplots(figsize=(8, 3.6))
+    for run in [acc["wide"], *acc["small"]["runs"]]:
+        rc = run["recipe"]
+        ax.plot([c["epoch"] for c in run["curve"]], [100 * c["test_accuracy"] for c in run["curve"]], marker=".",
+                label="-".join(map(str, rc["layer_sizes"])) + f", seed {rc['seed']}")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("test accuracy (%)")
+    ax.set_ylim(90, 100)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    save(fig, "accuracy.png")
+    return pngs
+
+
+def load_report(path: Path = DATA) -> dict:
+    try:
+        report = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PluginError(f"{path} is missing: run `python benchmarks/run.py` to measure and write it") from None
+    if report.get("quick"):
+        raise PluginError(f"{path} holds a --quick smoke run, not measurements: run `python benchmarks/run.py`")
+    return report
+
+
+def fill(markdown: str, fields: dict) -> str:
+    """Replace every ``{{ perf.<name> }}`` in ``markdown``.
+
+    Examples
+    --------
+    >>> fill("ratio {{ perf.x }}", {"x": "3.1"})
+    'ratio 3.1'
+    >>> fill("{{ perf.nope }}", {"x": "1"})
+    Traceback (most recent call last):
+    ...
+    mkdocs.exceptions.PluginError: docs/performance.md asks for {{ perf.nope }}, but site_hooks/performance.py computes only: x
+    """
+
+    def value(match):
+        name = match.group(1)
+        if name not in fields:
+            raise PluginError(f"docs/{PAGE} asks for {{{{ perf.{name} }}}}, but site_hooks/performance.py computes only: {', '.join(sorted(fields))}")
+        return fields[name]
+
+    return _FIELD.sub(value, markdown)
+
+
+def on_files(files, config):
+    report = load_report()
+    _results["fields"] = tables(report)
+    for name, png in figures(report).items():
+        files.append(File.generated(config, f"{FIGURES}/{name}", content=png))
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    if page.file.src_uri != PAGE:
+        return markdown
+    return fill(markdown, _results["fields"])

@@ -1,0 +1,69 @@
+"""Which pages the built site must have, and which of them carry maths.
+
+Used by the site tests to parametrize over every page before the site is
+built, and to check afterwards that the build produced exactly those pages.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path, PurePosixPath
+
+REPO = Path(__file__).resolve().parents[2]
+DOCS = REPO / "docs"
+
+# Notebook pages: the jupytext scripts that mkdocs-jupyter includes (mkdocs.yml).
+NOTEBOOKS = "notebooks/*.py"
+
+_MARKDOWN_OUTPUT = re.compile(r'<div class="[^"]*\bjp-MarkdownOutput\b[^"]*"[^>]*>(.*?)</div>', re.S)
+_TEX = re.compile(r"\$[^$]+\$|\\\(|\\\[")
+
+
+def page_url(src: str) -> str:
+    """The URL (relative to the site root) of the docs file ``src``, with directory URLs.
+
+    Examples
+    --------
+    >>> page_url("index.md"), page_url("maths/loss.md"), page_url("reference/index.md")
+    ('', 'maths/loss/', 'reference/')
+    >>> page_url("notebooks/train_mnist.py")
+    'notebooks/train_mnist/'
+    """
+    path = PurePosixPath(src).with_suffix("")
+    if path.name == "index":
+        path = path.parent
+    return "" if str(path) == "." else f"{path}/"
+
+
+def source_pages(docs: Path = DOCS) -> list[str]:
+    """Every page source in ``docs``: the Markdown files and the notebook scripts."""
+    sources = [p.relative_to(docs).as_posix() for p in docs.rglob("*.md")]
+    sources += [p.relative_to(docs).as_posix() for p in docs.glob("notebooks/*.py")]
+    return sorted(sources)
+
+
+def expected_pages(docs: Path = DOCS) -> list[str]:
+    """URLs of all pages the site must have, ``404.html`` included."""
+    return sorted([page_url(src) for src in source_pages(docs)] + ["404.html"])
+
+
+def html_file(site: Path, url: str) -> Path:
+    """The built file that serves ``url``."""
+    return site / url if url.endswith(".html") else site / url / "index.html"
+
+
+def has_math(html: str) -> bool:
+    """Whether a built page holds formulas for MathJax: arithmatex output, or TeX in notebook Markdown.
+
+    Examples
+    --------
+    >>> has_math('<span class="arithmatex">x</span>')
+    True
+    >>> has_math('<div class="jp-RenderedHTMLCommon jp-MarkdownOutput"><p>$W^{[1]}$</p></div>')
+    True
+    >>> has_math('<p>costs $5</p>')
+    False
+    """
+    if 'class="arithmatex"' in html:
+        return True
+    return any(_TEX.search(block) for block in _MARKDOWN_OUTPUT.findall(html))

@@ -1,0 +1,195 @@
+"""The strict build and what it writes: no warnings, nothing remote, every figure computed."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from sitepages import DOCS, REPO, html_file
+
+_REMOTE = re.compile(r"^\s*(?:https?:)?//", re.I)
+_CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+)|@import\s+["']([^"']+)""", re.I)
+# <link rel=…> values that make the browser fetch or connect (canonical, alternate, … do not).
+_FETCHING_RELS = {"stylesheet", "icon", "apple-touch-icon", "manifest", "preload", "modulepreload", "prefetch",
+                  "preconnect", "dns-prefetch", "mask-icon"}
+
+
+class _FetchedURLs(HTMLParser):
+    """The URLs a browser loads by itself from a page (a link's href is only followed on a click)."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = {k: v or "" for k, v in attrs}
+        if tag in ("script", "img", "iframe", "source", "audio", "video", "embed", "track", "input"):
+            self.urls.append(attrs.get("src", ""))
+        if tag in ("img", "source"):
+            self.urls += [part.split()[0] for part in attrs.get("srcset", "").split(",") if part.strip()]
+        if tag == "video":
+            self.urls.append(attrs.get("poster", ""))
+        if tag == "object":
+            self.urls.append(attrs.get("data", ""))
+        if tag == "link" and _FETCHING_RELS & set(attrs.get("rel", "").lower().split()):
+            self.urls.append(attrs.get("href", ""))
+        self.urls += [m.group(1) or m.group(2) for m in _CSS_URL.finditer(attrs.get("style", ""))]
+
+    def handle_data(self, data):
+        # Inline <style> blocks; text elsewhere matches nothing that looks like url(…).
+        if self.lasttag == "style":
+            self.urls += [m.group(1) or m.group(2) for m in _CSS_URL.finditer(data)]
+
+
+def remote_urls(path: Path) -> list[str]:
+    """URLs outside the site that the HTML or CSS file ``path`` makes a browser fetch."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if path.suffix == ".css":
+        urls = [m.group(1) or m.group(2) for m in _CSS_URL.finditer(text)]
+    else:
+        parser = _FetchedURLs()
+        parser.feed(text)
+        urls = parser.urls
+    return [u for u in urls if u and _REMOTE.match(u)]
+
+
+_PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def _hook(name):
+    spec = importlib.util.spec_from_file_location(f"site_hooks_{name}", REPO / "site_hooks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_build_is_strict_and_quiet(site_build):
+    warnings = [line for line in site_build.log.splitlines() if "WARNING" in line]
+    assert warnings == []
+    assert "Documentation built in" in site_build.log
+
+
+def test_nothing_in_the_site_loads_from_outside(built_site):
+    offenders = [
+        f"{path.relative_to(built_site)}: {url}"
+        for path in sorted(built_site.rglob("*"))
+        if path.suffix in (".html", ".css") and "assets/vendor/" not in path.as_posix()
+        for url in remote_urls(path)
+    ]
+    assert offenders == []
+
+
+def test_remote_url_detection(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(
+        '<link rel="canonical" href="https://example.org/x/"><a href="https://example.org/">ok</a>'
+        '<link rel="stylesheet" href="https://fonts.example/css"><script src="//cdn.example/x.js"></script>'
+        '<img srcset="local.png 1x, https://img.example/a.png 2x"><div style="background: url(https://bg.example/b.png)">'
+        "<style>@import 'https://css.example/c.css';</style>"
+    )
+    assert remote_urls(page) == [
+        "https://fonts.example/css",
+        "//cdn.example/x.js",
+        "https://img.example/a.png",
+        "https://bg.example/b.png",
+        "https://css.example/c.css",
+    ]
+
+
+def test_each_page_loads_mathjax_once_after_its_configuration(built_site):
+    for path in sorted(built_site.rglob("*.html")):
+        if "assets/" in path.relative_to(built_site).as_posix():
+            continue
+        scripts = re.findall(r'<script[^>]*\bsrc="([^"]*)"', path.read_text(encoding="utf-8"))
+        names = [s.rsplit("/", 1)[-1] for s in scripts]
+        assert names.count("tex-mml-chtml.js") == 1, (path, scripts)
+        assert names.index("mathjax.js") < names.index("tex-mml-chtml.js"), (path, scripts)
+        assert not [s for s in scripts if "mathjax" in s.lower() and not s.endswith(("mathjax.js", "tex-mml-chtml.js"))]
+        assert "" not in scripts, f"{path}: <script src=''>"
+
+
+def test_vendored_mathjax_is_published_unchanged(built_site):
+    for rel in ("tex-mml-chtml.js", "output/chtml/fonts/woff-v2/MathJax_Main-Regular.woff"):
+        published = built_site / "assets" / "vendor" / "mathjax" / rel
+        assert published.read_bytes() == (DOCS / "assets" / "vendor" / "mathjax" / rel).read_bytes()
+
+
+def test_home_page_figure_and_numbers_come_from_the_build(built_site):
+    figure = built_site / "assets" / "home" / "training-curves.png"
+    assert figure.read_bytes()[:8] == _PNG
+    html = (built_site / "index.html").read_text(encoding="utf-8")
+    assert 'src="assets/home/training-curves.png"' in html
+    assert "{{" not in html
+    test = re.search(r"([\d.]+) % of the ([\d,]+) official test images", html)
+    assert test is not None
+    assert test.group(2) == "10,000"
+    # Three epochs of SGD take the 784-10-10 network well past chance (10 %).
+    assert 80 < float(test.group(1)) <= 100
+
+
+def test_notebook_plots_are_in_the_built_pages(built_site):
+    """Every notebook that draws training curves shows them as images on its page."""
+    plotting = [p for p in sorted(DOCS.glob("notebooks/*.py")) if "plot_history(" in p.read_text(encoding="utf-8")]
+    assert "train_mnist.py" in {p.name for p in plotting}
+    for source in plotting:
+        html = html_file(built_site, f"notebooks/{source.stem}/").read_text(encoding="utf-8")
+        images = re.findall(r'<img[^>]+src="data:image/png;base64,', html)
+        assert images, f"notebooks/{source.name} calls plot_history but its page has no image"
+
+
+def test_notebook_sources_are_downloadable(built_site):
+    for source in sorted(DOCS.glob("notebooks/*.py")):
+        published = built_site / "notebooks" / source.stem / source.name
+        assert published.read_bytes() == source.read_bytes()
+
+
+# --- the build hooks themselves --------------------------------------------------------
+
+
+@pytest.fixture
+def jupyter_exec(monkeypatch, tmp_path):
+    module = _hook("jupyter_exec")
+    monkeypatch.setattr(module, "CACHE_ROOT", tmp_path / "cache")
+    monkeypatch.delenv("JUPYTER_CONFIG_PATH", raising=False)
+    return module
+
+
+def _config_with_jupyter():
+    plugin = SimpleNamespace(config={"cache": True, "cache_dir": ".cache/mkdocs-jupyter"})
+    return SimpleNamespace(plugins={"mkdocs-jupyter": plugin}), plugin
+
+
+def test_ci_builds_never_use_the_notebook_cache(jupyter_exec, monkeypatch):
+    monkeypatch.setenv("CI", "true")
+    config, plugin = _config_with_jupyter()
+    jupyter_exec.on_config(config)
+    assert plugin.config["cache"] is False
+
+
+def test_local_cache_is_keyed_by_the_package_sources(jupyter_exec, monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    stale = jupyter_exec.CACHE_ROOT / "0123456789abcdef"
+    stale.mkdir(parents=True)
+    config, plugin = _config_with_jupyter()
+    jupyter_exec.on_config(config)
+    assert plugin.config["cache"] is True
+    assert Path(plugin.config["cache_dir"]) == jupyter_exec.CACHE_ROOT / jupyter_exec.source_hash()
+    assert not stale.exists()
+
+
+def test_notebook_template_scripts_are_all_removed(tmp_path):
+    """Render a notebook with mkdocs-jupyter's real template: no remote or empty script survives."""
+    from mkdocs_jupyter import convert
+
+    notebook = tmp_path / "demo.py"
+    notebook.write_text('# %% [markdown]\n# Some maths: $a^2$\n\n# %%\nx = 1\n', encoding="utf-8")
+    html = convert.nb2html(str(notebook), execute=False, custom_mathjax_url="https://cdn.example/mathjax.js")
+    assert "cdn.example" in html and "cdnjs.cloudflare.com" in html  # what the hook has to remove
+    cleaned = _hook("jupyter_exec").strip_remote_scripts(html)
+    assert not re.search(r"https?://(?!www\.w3\.org/)", re.sub(r"<svg.*?</svg>", "", cleaned, flags=re.S))
+    assert '<script src=""' not in cleaned
+    assert "$a^2$" in cleaned

@@ -1,0 +1,122 @@
+"""The benchmark suite runs end to end (``--quick``) and writes the JSON the site plots.
+
+No timing is asserted — timings belong to benchmarks/, not to tests. What is
+checked is that every benchmark ran, produced positive times, finite ratios and
+real accuracies, and that a missing optional peer (PyTorch, scikit-learn) is
+skipped with a note instead of failing or being faked. The second run hides
+both peers behind stand-in packages that raise ``ImportError``, so the skip
+path is exercised whether or not they are installed here.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+RUN = REPO / "benchmarks" / "run.py"
+ALL = {"time_to_92", "full_batch", "wide", "scaling", "accuracy"}
+
+
+def _run(tmp_path, mnist_folder, *args, pythonpath=None):
+    out = tmp_path / "bench.json"
+    env = dict(os.environ, NN_SCRATCH_DATA=str(mnist_folder))
+    if pythonpath:
+        env["PYTHONPATH"] = os.pathsep.join([str(pythonpath), env.get("PYTHONPATH", "")])
+    proc = subprocess.run(
+        [sys.executable, str(RUN), "--quick", "--out", str(out), *args],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert f"wrote {out}" in proc.stdout
+    return json.loads(out.read_text())
+
+
+def _positive(x):
+    return isinstance(x, float) and math.isfinite(x) and x > 0
+
+
+def test_quick_run_writes_complete_json(tmp_path, mnist_folder):
+    report = _run(tmp_path, mnist_folder)
+    assert report["quick"] is True and report["m_train"] == 2000
+    machine = report["machine"]
+    assert machine["cores"] >= 1 and machine["numpy"] and machine["blas"]
+    assert len(machine["load_average_start"]) == 3
+    assert all(_positive(p["gflops"]) for p in machine["matmul_peak"].values())
+    assert set(report["benchmarks"]) == ALL
+    b = report["benchmarks"]
+
+    race = b["time_to_92"]
+    nn = race["peers"]["nn_scratch"]
+    assert _positive(nn["best"]["seconds"]) and 0.1 < nn["test_accuracy"] <= 1
+    for peer, module in (("pytorch", "torch"), ("sklearn", "sklearn")):
+        installed = importlib.util.find_spec(module) is not None
+        assert ("best" in race["peers"][peer]) == installed
+        assert ("skipped" in race["peers"][peer]) == (not installed)
+        assert (f"{peer}_over_nn_scratch" in race["ratios"]) == installed
+    assert all(_positive(r) for r in race["ratios"].values())
+
+    full = b["full_batch"]
+    assert all(_positive(t) for t in full["best_seconds"].values())
+    assert set(full["best_seconds"]) == {"nn_scratch_float32", "nn_scratch_float64", "tutorial_float64"}
+    assert full["equivalence_float64"]["equal_within_1e-10"] is True
+
+    assert all(_positive(row["seconds"]) for row in b["scaling"]["by_width"] + b["scaling"]["by_examples"])
+    assert [row["width"] for row in b["scaling"]["by_width"]] == [10, 100]
+    runs = [b["accuracy"]["wide"], *b["accuracy"]["small"]["runs"]]
+    assert [r["recipe"]["layer_sizes"] for r in runs] == [[784, 800, 10], [784, 10, 10], [784, 10, 10]]
+    for run in runs:
+        assert _positive(run["training_seconds"]) and len(run["curve"]) == run["recipe"]["epochs"]
+        assert 0.1 < run["test_accuracy"] <= 1
+    assert b["accuracy"]["small"]["best_test_accuracy"] == max(r["test_accuracy"] for r in runs[1:])
+
+
+def test_missing_peers_are_skipped_with_a_note(tmp_path, mnist_folder):
+    hidden = tmp_path / "hide"
+    for name in ("torch", "sklearn"):
+        (hidden / name).mkdir(parents=True)
+        (hidden / name / "__init__.py").write_text(f"raise ImportError('{name} hidden by the smoke test')\n")
+    report = _run(tmp_path, mnist_folder, "--only", "time_to_92,wide", pythonpath=hidden)
+    assert set(report["benchmarks"]) == {"time_to_92", "wide"}
+    race = report["benchmarks"]["time_to_92"]
+    assert "skipped" in race["peers"]["pytorch"] and "skipped" in race["peers"]["sklearn"]
+    assert race["ratios"] == {} and _positive(race["peers"]["nn_scratch"]["best"]["seconds"])
+    assert report["machine"]["torch"] is None
+    assert any("pytorch skipped" in note for note in report["notes"])
+
+
+def test_unknown_benchmark_is_refused(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, str(RUN), "--only", "nope", "--out", str(tmp_path / "x.json")],
+        cwd=REPO, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 2 and "unknown benchmark 'nope'" in proc.stderr
+    assert not (tmp_path / "x.json").exists()
+
+
+@pytest.mark.parametrize("module", ["common", "speed", "accuracy", "tutorial_reference"])
+def test_benchmark_doctests_pass(module):
+    import doctest
+    import importlib
+
+    import numpy as np
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        result = doctest.testmod(importlib.import_module(module), extraglobs={"np": np})
+    finally:
+        sys.path.remove(str(REPO / "benchmarks"))
+    assert result.attempted > 0 and result.failed == 0
+
+
+@pytest.mark.parametrize("benchmark", sorted(ALL))
+def test_every_benchmark_is_documented(benchmark):
+    # The performance page explains each benchmark the JSON holds.
+    assert benchmark in (REPO / "docs" / "performance.md").read_text()
