@@ -70,6 +70,7 @@ def write_json_atomic(path: Path, data: dict) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump(data, f, indent=1)
             f.write("\n")
+        os.chmod(tmp, 0o644)  # mkstemp makes the file private; a result is meant to be read
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)

@@ -4,6 +4,7 @@ Usage, from the repository root::
 
     python benchmarks/run.py                 # the full suite, ~10 minutes on 2 cores
     python benchmarks/run.py --quick         # a smoke run on 2,000 images, a few seconds
+                                             # (written to the temporary folder)
     python benchmarks/run.py --only full_batch,wide --out /tmp/b.json
 
 PyTorch and scikit-learn are optional peers (``pip install -e '.[bench]'``);
@@ -28,9 +29,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from accuracy import run_recipe  # noqa: E402
 from common import DEFAULT_OUT, REPO, load_average, load_data, machine, matmul_peak, threads  # noqa: E402
-from scaling import scaling  # noqa: E402
+from scaling import scaling, step_breakdown  # noqa: E402
 from speed import full_batch, minibatch_race, time_to_accuracy  # noqa: E402
 
+QUICK_OUT = Path(tempfile.gettempdir()) / "nn-scratch-benchmarks-quick.json"
 BENCHMARKS = ("time_to_92", "full_batch", "wide", "scaling", "accuracy")
 
 # The 784-10-10 race: plain mini-batch SGD. Of the short recipes we tried, the
@@ -155,6 +157,10 @@ def run(args) -> dict:
                 repeats=1 if quick else 2,
                 n_threads=long_threads,
             )
+            result["step_breakdown"] = [
+                step_breakdown(data, (784, 10, 10), batch_size=RECIPE_92["batch_size"], alpha=RECIPE_92["alpha"], n_threads=long_threads),
+                step_breakdown(data, (784, 800, 10), batch_size=RECIPE_WIDE["batch_size"], alpha=RECIPE_WIDE["alpha"], n_threads=long_threads),
+            ]
         elif name == "accuracy":
             n_threads = long_threads
             recipes = {k: _quick_recipe(r) if quick else r for k, r in ACCURACY_RECIPES.items()}
@@ -242,7 +248,10 @@ def summary(report: dict) -> str:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="smoke run on 2,000 training images, seconds")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"JSON file to write (default {DEFAULT_OUT.relative_to(REPO)})")
+    parser.add_argument(
+        "--out", type=Path,
+        help=f"JSON file to write (default {DEFAULT_OUT.relative_to(REPO)}; with --quick, {QUICK_OUT})",
+    )
     parser.add_argument("--only", type=lambda s: tuple(s.split(",")), help=f"comma-separated subset of {','.join(BENCHMARKS)}")
     parser.add_argument("--repeats", type=int, help="timed repetitions per measurement (default 3, quick 1)")
     parser.add_argument("--threads", type=lambda s: tuple(int(n) for n in s.split(",")), help="thread limits to try, e.g. 1,2")
@@ -250,6 +259,8 @@ def main(argv=None) -> int:
     for name in args.only or ():
         if name not in BENCHMARKS:
             parser.error(f"--only: unknown benchmark {name!r}; choose from {', '.join(BENCHMARKS)}")
+    # A smoke run never overwrites the measurements the site plots.
+    args.out = args.out or (QUICK_OUT if args.quick else DEFAULT_OUT)
     report = run(args)
     write_json(report, args.out)
     print(summary(report))

@@ -10,9 +10,17 @@ leaves it.
 
 from __future__ import annotations
 
+import math
+import time
+
+import numpy as np
+
 from common import threads, timed
-from nn_scratch import Network, sgd
+from nn_scratch import Network, cross_entropy, get_predictions, sgd
+from nn_scratch.network import _backward, _forward, _update
 from speed import mlp_flops
+
+PHASES = ("batch copy", "forward", "loss", "accuracy", "backward", "update")
 
 
 def _epoch(data_X, data_Y, layer_sizes, recipe, repeats):
@@ -42,3 +50,48 @@ def scaling(data, *, widths, sizes, width_for_sizes: int, recipe: dict, repeats:
             row = _epoch(X[:, :m], Y[:m], (784, width_for_sizes, 10), recipe, repeats)
             out["by_examples"].append({"width": width_for_sizes, "m": int(m), **row})
     return out
+
+
+def step_breakdown(data, layer_sizes, *, batch_size: int, alpha: float, n_threads: int) -> dict:
+    """Microseconds per step spent in each phase of ``sgd``'s loop, over one epoch.
+
+    The loop below is the body of :func:`nn_scratch.sgd` — the same calls in
+    the same order — with a clock read between the phases. One plain ``sgd``
+    epoch is timed too, so the sum of the phases can be checked against it.
+    """
+    X, Y = data.X_train, data.Y_train
+    m = X.shape[1]
+    spent = dict.fromkeys(PHASES, 0.0)
+    with threads(n_threads):
+        net = Network(layer_sizes, seed=0)
+        order = np.random.default_rng(0).permutation(m)
+        clock = time.perf_counter
+        for start in range(0, m, batch_size):
+            t0 = clock()
+            idx = order[start : start + batch_size]
+            Xb, Yb = X[:, idx], Y[idx]
+            t1 = clock()
+            A, cache = _forward(net.params, Xb)
+            t2 = clock()
+            loss = cross_entropy(A, Yb)
+            assert math.isfinite(loss)
+            t3 = clock()
+            int(np.count_nonzero(get_predictions(A) == Yb))
+            t4 = clock()
+            grads = _backward(net.params, cache, Yb)
+            t5 = clock()
+            _update(net.params, grads, alpha)
+            t6 = clock()
+            for phase, dt in zip(PHASES, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5)):
+                spent[phase] += dt
+        whole = timed(lambda n: sgd(n, X, Y, alpha=alpha, epochs=1, batch_size=batch_size, seed=0), 1,
+                      setup=lambda: Network(layer_sizes, seed=0))
+    steps = -(-m // batch_size)
+    return {
+        "layer_sizes": list(layer_sizes),
+        "batch_size": batch_size,
+        "threads": n_threads,
+        "microseconds_per_step": {k: v / steps * 1e6 for k, v in spent.items()},
+        "sgd_epoch_microseconds_per_step": whole["min"] / steps * 1e6,
+        "matmul_flops_per_step": mlp_flops(layer_sizes, batch_size),
+    }

@@ -45,6 +45,7 @@ IMAGE_SIZE = 28
 """Side of the output image, in pixels."""
 
 _CENTRE = (IMAGE_SIZE - 1) / 2  # 13.5: the middle of pixel indices 0 … 27
+_TIE = 1e-9  # rounds exact halves up whatever the rounding error of the centre of mass
 _BORDER_DARK_ON_LIGHT = 0.5  # a border brighter than this means paper is light, ink dark
 
 
@@ -179,7 +180,7 @@ def preprocess_digit(ink) -> np.ndarray:
     scale by area averaging (:func:`area_matrix`) so the longer side is
     :data:`BOX_SIZE` = 20 pixels (:func:`scaled_size`); put the box in a
     28 × 28 zero image at ``((28 − h) // 2, (28 − w) // 2)``; move it by
-    ``floor(13.5 − c + 0.5)`` along each axis, where ``c`` is the
+    ``floor(13.5 − c + 0.5)`` along each axis (exact halves rounded up), where ``c`` is the
     :func:`centre_of_mass` there, keeping it inside the image; clip to
     ``[0, 1]``; flatten row by row.
 
@@ -232,8 +233,10 @@ def preprocess_digit(ink) -> np.ndarray:
     image[y0 : y0 + h, x0 : x0 + w] = digit
     cy, cx = centre_of_mass(image)
     # Shift so the centre of mass lands on the middle pixel, as MNIST's digits were placed.
-    y1 = min(max(y0 + math.floor(_CENTRE - cy + 0.5), 0), IMAGE_SIZE - h)
-    x1 = min(max(x0 + math.floor(_CENTRE - cx + 0.5), 0), IMAGE_SIZE - w)
+    # _TIE nudges exact halves up: a symmetric digit has c = 13.0 exactly, and the last
+    # bit of a float sum must not decide between two placements (digit.js does the same).
+    y1 = min(max(y0 + math.floor(_CENTRE - cy + 0.5 + _TIE), 0), IMAGE_SIZE - h)
+    x1 = min(max(x0 + math.floor(_CENTRE - cx + 0.5 + _TIE), 0), IMAGE_SIZE - w)
     image = np.zeros((IMAGE_SIZE, IMAGE_SIZE))
     image[y1 : y1 + h, x1 : x1 + w] = digit
     return np.clip(image, 0, 1).ravel()

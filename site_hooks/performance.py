@@ -111,6 +111,15 @@ def tables(report: dict) -> dict:
         ],
     )
 
+    rows = []
+    for br in sc["step_breakdown"]:
+        us = br["microseconds_per_step"]
+        total = sum(us.values())
+        rows.append(["-".join(map(str, br["layer_sizes"])) + f", batch {br['batch_size']}"]
+                    + [f"{v:.0f} ({100 * v / total:.0f} %)" for v in us.values()] + [f"{total:.0f}"])
+    phases = list(sc["step_breakdown"][0]["microseconds_per_step"])
+    out["breakdown_table"] = _table(["µs per step"] + phases + ["total"], rows)
+
     w = sc["by_width"]
     first, last = w[0], w[-1]
     out["scaling_summary"] = (
@@ -223,6 +232,21 @@ def figures(report: dict) -> dict[str, bytes]:
     axes[1].set_xlim(left=0)
     fig.tight_layout()
     save(fig, "scaling.png")
+
+    fig, ax = plt.subplots(figsize=(9, 2.6))
+    for i, br in enumerate(sc["step_breakdown"]):
+        us = br["microseconds_per_step"]
+        total, left = sum(us.values()), 0.0
+        for j, (phase, v) in enumerate(us.items()):
+            ax.barh(i, 100 * v / total, left=left, color=f"C{j}", label=phase if i == 0 else None)
+            left += 100 * v / total
+    ax.set_yticks(range(len(sc["step_breakdown"])))
+    ax.set_yticklabels(["-".join(map(str, br["layer_sizes"])) + f"\nbatch {br['batch_size']}" for br in sc["step_breakdown"]])
+    ax.set_xlabel("share of one sgd step (%)")
+    ax.set_xlim(0, 100)
+    ax.legend(ncol=6, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, 1.3))
+    fig.tight_layout()
+    save(fig, "breakdown.png")
 
     acc = b["accuracy"]
     fig, ax = plt.subplots(figsize=(8, 3.6))

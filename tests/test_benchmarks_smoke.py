@@ -70,6 +70,8 @@ def test_quick_run_writes_complete_json(tmp_path, mnist_folder):
 
     assert all(_positive(row["seconds"]) for row in b["scaling"]["by_width"] + b["scaling"]["by_examples"])
     assert [row["width"] for row in b["scaling"]["by_width"]] == [10, 100]
+    for breakdown in b["scaling"]["step_breakdown"]:
+        assert all(_positive(us) for us in breakdown["microseconds_per_step"].values())
     runs = [b["accuracy"]["wide"], *b["accuracy"]["small"]["runs"]]
     assert [r["recipe"]["layer_sizes"] for r in runs] == [[784, 800, 10], [784, 10, 10], [784, 10, 10]]
     for run in runs:
@@ -120,3 +122,43 @@ def test_benchmark_doctests_pass(module):
 def test_every_benchmark_is_documented(benchmark):
     # The performance page explains each benchmark the JSON holds.
     assert benchmark in (REPO / "docs" / "performance.md").read_text()
+
+
+def _performance_hook():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("site_hooks_performance", REPO / "site_hooks" / "performance.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_committed_results_fill_every_field_of_the_performance_page():
+    hook = _performance_hook()
+    report = hook.load_report()  # docs/data/benchmarks.json: a full run, not --quick
+    assert report["quick"] is False and set(report["benchmarks"]) == ALL
+    fields = hook.tables(report)
+    page = (REPO / "docs" / "performance.md").read_text()
+    filled = hook.fill(page, fields)  # raises on a field the hook does not compute
+    assert "{{" not in filled and "perf." not in filled
+    assert report["machine"]["cpu"] in filled and report["machine"]["date_utc"] in filled
+    pngs = hook.figures(report)
+    assert set(pngs) == {"races.png", "scaling.png", "breakdown.png", "accuracy.png"}
+    assert all(png.startswith(b"\x89PNG\r\n\x1a\n") for png in pngs.values())
+    for name in pngs:
+        assert f"assets/performance/{name}" in page
+
+
+def test_performance_hook_refuses_a_quick_run(tmp_path):
+    from mkdocs.exceptions import PluginError
+
+    hook = _performance_hook()
+    quick = tmp_path / "quick.json"
+    quick.write_text(json.dumps({"quick": True}))
+    with pytest.raises(PluginError, match="--quick smoke run"):
+        hook.load_report(quick)
+    with pytest.raises(PluginError, match="is missing"):
+        hook.load_report(tmp_path / "absent.json")
+    import doctest
+
+    assert doctest.testmod(hook).failed == 0

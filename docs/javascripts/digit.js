@@ -15,6 +15,7 @@
 
   var SIZE = 28;            // MNIST images are 28 x 28 ...
   var BOX = 20;             // ... with the digit fitted into a 20 x 20 box,
+  var TIE = 1e-9;          // exact halves of the centring shift round up (as in Python)
   var CENTRE = 13.5;        // centred by its centre of mass on the middle of the grid.
   var INK_THRESHOLD = 0.1;  // pixels with more ink than this belong to the digit
 
@@ -126,8 +127,10 @@
     var field = new Float64Array(SIZE * SIZE);
     for (i = 0; i < nh; i++) for (j = 0; j < nw; j++) field[(y0 + i) * SIZE + x0 + j] = small[i * nw + j];
     var c = centreOfMass(field, SIZE, SIZE);
-    var y1 = clip(y0 + Math.floor(CENTRE - c[0] + 0.5), 0, SIZE - nh);
-    var x1 = clip(x0 + Math.floor(CENTRE - c[1] + 0.5), 0, SIZE - nw);
+    // TIE rounds exact halves up, as nn_scratch.preprocess does, so that the last
+    // bit of a floating-point sum cannot move a symmetric digit by a pixel.
+    var y1 = clip(y0 + Math.floor(CENTRE - c[0] + 0.5 + TIE), 0, SIZE - nh);
+    var x1 = clip(x0 + Math.floor(CENTRE - c[1] + 0.5 + TIE), 0, SIZE - nw);
 
     var x = new Float64Array(SIZE * SIZE);
     for (i = 0; i < nh; i++) {

@@ -5,7 +5,8 @@
   logs any warning. In CI (``CI`` set) the notebook cache is deleted first, so
   every notebook really executes.
 * ``site_url`` — that folder served by ``python -m http.server`` on
-  127.0.0.1 (a free port), as ``http://127.0.0.1:<port>/``.
+  127.0.0.1, as ``http://127.0.0.1:<port>/``: a port free when the session
+  started, which the build also received as its ``SITE_URL``.
 * ``browser`` — Debian's Chromium driven by Playwright, once per session.
 * ``new_page`` — a factory: ``page = new_page()`` opens a page in a fresh
   browser context in which every request that does not go to 127.0.0.1 is
@@ -31,6 +32,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from sitepages import MKDOCS_WARNING
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
@@ -73,13 +75,36 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(line)
 
 
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 @pytest.fixture(scope="session")
-def site_build(tmp_path_factory, mnist_folder) -> Build:
+def site_port() -> int:
+    """The port the site is built for and served on.
+
+    Material's instant navigation only takes over links to the pages listed in
+    ``sitemap.xml``, whose addresses come from ``site_url`` (port included), so
+    the site is built for the very address the tests serve it at — the same
+    mechanism (``SITE_URL``) the Pages workflow uses for the published address.
+    """
+    return _free_port()
+
+
+@pytest.fixture(scope="session")
+def site_build(tmp_path_factory, mnist_folder, site_port) -> Build:
     """Run ``mkdocs build --strict`` once; the folder, the full log and the time it took."""
     site = tmp_path_factory.mktemp("site")
     if in_ci():
         shutil.rmtree(NOTEBOOK_CACHE, ignore_errors=True)
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NN_SCRATCH_DATA": str(mnist_folder)}
+    env = {
+        **os.environ,
+        "NO_MKDOCS_2_WARNING": "1",
+        "NN_SCRATCH_DATA": str(mnist_folder),
+        "SITE_URL": f"http://127.0.0.1:{site_port}/",
+    }
     start = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", str(site)],
@@ -100,22 +125,16 @@ def site_build(tmp_path_factory, mnist_folder) -> Build:
 
 @pytest.fixture(scope="session")
 def built_site(site_build) -> Path:
-    """The built site's folder; fails if the build logged any warning."""
-    warnings = [line for line in site_build.log.splitlines() if "WARNING" in line]
+    """The built site's folder; fails if MkDocs or a plugin logged any warning."""
+    warnings = [line for line in site_build.log.splitlines() if MKDOCS_WARNING.match(line)]
     assert not warnings, "the build logged warnings:\n" + "\n".join(warnings)
     return site_build.site
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
-def site_url(built_site) -> str:
+def site_url(built_site, site_port) -> str:
     """Base URL (ending in /) of the built site, served on 127.0.0.1 for the session."""
-    port = _free_port()
+    port = site_port
     server = subprocess.Popen(
         [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", str(port), "--directory", str(built_site)],
         stdout=subprocess.DEVNULL,
@@ -129,7 +148,8 @@ def site_url(built_site) -> str:
                 break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"http.server did not start on port {port} (exit code {server.poll()})")
+                    pytest.fail(f"http.server did not start on port {port} (exit code {server.poll()}); "
+                                "was the port taken since the build chose it?")
                 time.sleep(0.05)
         yield f"http://127.0.0.1:{port}/"
     finally:

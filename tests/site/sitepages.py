@@ -15,6 +15,10 @@ DOCS = REPO / "docs"
 # Notebook pages: the jupytext scripts that mkdocs-jupyter includes (mkdocs.yml).
 NOTEBOOKS = "notebooks/*.py"
 
+# A warning logged by MkDocs or a plugin ("WARNING -  …"); under --strict each one fails the build.
+# (The notebook kernels' own log lines, "[IPKernelApp] WARNING | …", are not about the site.)
+MKDOCS_WARNING = re.compile(r"^WARNING\b")
+
 _MARKDOWN_OUTPUT = re.compile(r'<div class="[^"]*\bjp-MarkdownOutput\b[^"]*"[^>]*>(.*?)</div>', re.S)
 _TEX = re.compile(r"\$[^$]+\$|\\\(|\\\[")
 

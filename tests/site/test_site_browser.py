@@ -105,6 +105,8 @@ def test_search_finds_softmax(site_url, new_page):
 
 def test_instant_navigation_typesets_the_new_page(site_url, new_page):
     page = open_page(new_page, site_url)
+    # Links are taken over once Material has fetched sitemap.xml, shortly after the load.
+    page.wait_for_load_state("networkidle")
     page.evaluate("() => { window.__sameDocument = true }")
     # Material makes the links it will load in place absolute, hence the suffix match.
     page.locator('.md-content a[href$="maths/forward/"]').first.click()

@@ -9,7 +9,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from sitepages import DOCS, REPO, html_file
+from sitepages import DOCS, MKDOCS_WARNING, REPO, html_file
 
 _REMOTE = re.compile(r"^\s*(?:https?:)?//", re.I)
 _CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+)|@import\s+["']([^"']+)""", re.I)
@@ -68,7 +68,7 @@ def _hook(name):
 
 
 def test_build_is_strict_and_quiet(site_build):
-    warnings = [line for line in site_build.log.splitlines() if "WARNING" in line]
+    warnings = [line for line in site_build.log.splitlines() if MKDOCS_WARNING.match(line)]
     assert warnings == []
     assert "Documentation built in" in site_build.log
 
@@ -154,7 +154,6 @@ def test_notebook_sources_are_downloadable(built_site):
 def jupyter_exec(monkeypatch, tmp_path):
     module = _hook("jupyter_exec")
     monkeypatch.setattr(module, "CACHE_ROOT", tmp_path / "cache")
-    monkeypatch.delenv("JUPYTER_CONFIG_PATH", raising=False)
     return module
 
 
@@ -163,11 +162,16 @@ def _config_with_jupyter():
     return SimpleNamespace(plugins={"mkdocs-jupyter": plugin}), plugin
 
 
-def test_ci_builds_never_use_the_notebook_cache(jupyter_exec, monkeypatch):
+def test_ci_builds_reuse_no_executed_notebook(jupyter_exec, monkeypatch):
+    """In CI the plugin's cache is only the hand-off of this build's own runs: empty, then deleted."""
     monkeypatch.setenv("CI", "true")
     config, plugin = _config_with_jupyter()
     jupyter_exec.on_config(config)
-    assert plugin.config["cache"] is False
+    handoff = Path(plugin.config["cache_dir"])
+    assert handoff.is_dir() and not any(handoff.iterdir())
+    assert jupyter_exec.CACHE_ROOT not in handoff.parents
+    jupyter_exec.on_post_build(config)
+    assert not handoff.exists()
 
 
 def test_local_cache_is_keyed_by_the_package_sources(jupyter_exec, monkeypatch):
@@ -193,3 +197,14 @@ def test_notebook_template_scripts_are_all_removed(tmp_path):
     assert not re.search(r"https?://(?!www\.w3\.org/)", re.sub(r"<svg.*?</svg>", "", cleaned, flags=re.S))
     assert '<script src=""' not in cleaned
     assert "$a^2$" in cleaned
+
+
+def test_docstring_roles_became_links(built_site):
+    """``:func:`sgd``` in a docstring is a link on the site, never the literal role."""
+    leftovers, links = [], 0
+    for path in sorted(built_site.joinpath("reference").rglob("index.html")):
+        html = path.read_text(encoding="utf-8")
+        leftovers += [f"{path.relative_to(built_site)}: {m}" for m in re.findall(r":(?:func|class|meth|mod|data|attr|exc):<code>", html)]
+        links += len(re.findall(r'<a class="autorefs autorefs-internal"', html))
+    assert leftovers == []
+    assert links > 0
