@@ -2,7 +2,7 @@
 
 Usage, from the repository root::
 
-    python benchmarks/run.py                 # the full suite, ~10 minutes on 2 cores
+    python benchmarks/run.py                 # the full suite, a few minutes on 2 cores
     python benchmarks/run.py --quick         # a smoke run on 2,000 images, a few seconds
                                              # (written to the temporary folder)
     python benchmarks/run.py --only full_batch,wide --out /tmp/b.json

@@ -49,7 +49,7 @@ def _machine(report: dict) -> str:
         f"{m['cpu']}, {m['cores']} cores; Python {m['python']}, NumPy {m['numpy']} with {blas}"
         + (f"; {peers}" if peers else "")
         + f". Measured {m['date_utc']}, one-minute load average {load0:.1f} at the start and {load1:.1f} at the end"
-        + f" on {m['cores']} cores (other jobs were running)."
+        + f" on {m['cores']} cores."
     )
 
 
