@@ -254,7 +254,7 @@ def _backward(params: dict, cache: dict, Y: np.ndarray) -> dict:
     dZ[Y, np.arange(m)] -= 1  # dZ[L] = A[L] − one_hot(Y)
     grads = {}
     for l in range(L, 0, -1):
-        grads[f"dW{l}"] = dZ @ cache[f"A{l - 1}"].T / m  # dW[l] = (1/m) dZ[l] A[l-1]ᵀ
+        grads[f"dW{l}"] = (dZ / m) @ cache[f"A{l - 1}"].T  # dW[l] = (1/m) dZ[l] A[l-1]ᵀ
         grads[f"db{l}"] = dZ.sum(axis=1, keepdims=True) / m  # db[l] = (1/m) Σ_i dZ[l]
         if l > 1:  # dZ[l-1] = W[l]ᵀ dZ[l] ⊙ ReLU′(Z[l-1]); no gradient is needed for X
             dZ = (params[f"W{l}"].T @ dZ) * relu_prime(cache[f"Z{l - 1}"])
