@@ -11,9 +11,10 @@ set, and
 * replaces the line ``<!-- draw:models -->`` in ``draw.md`` with a table of the
   networks, how they were trained and their test accuracy.
 
-MNIST is read with :func:`nn_scratch.data.load_mnist` and never downloaded: the
-build fails with the loader's message if the files are not found (point
-``NN_SCRATCH_DATA`` at them).
+MNIST comes from :func:`nn_scratch.data.load_mnist`, like the notebooks': the
+files in ``NN_SCRATCH_DATA`` or the user's cache, downloaded and verified once if
+neither has them; when they cannot be had, the build fails with the loader's
+message.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ def _train_all() -> dict:
     from nn_scratch.data import load_mnist
 
     try:
-        mnist = load_mnist(download=False, progress=False)
+        mnist = load_mnist(progress=False)
     except Exception as err:  # the loader's own message says what is missing and where it looked
         raise PluginError(f"draw hook: cannot load MNIST to train the page's networks: {err}") from err
     # One BLAS thread: these matrices are small, and on a busy machine OpenBLAS's
