@@ -33,7 +33,6 @@ import os
 import platform
 import shlex
 import sys
-import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -42,6 +41,7 @@ import numpy as np
 
 import nn_scratch
 from nn_scratch import Network, gradient_descent
+from nn_scratch._files import atomic_write
 from nn_scratch.data import load_mnist
 from nn_scratch.training import History
 
@@ -65,16 +65,7 @@ def write_json_atomic(path: Path, data: dict) -> None:
     A reader (or a killed run) therefore never sees a half-written file.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=1)
-            f.write("\n")
-        os.chmod(tmp, 0o644)  # mkstemp makes the file private; a result is meant to be read
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    atomic_write(path, json.dumps(data, indent=1) + "\n")
 
 
 def parse_args(argv=None) -> argparse.Namespace:

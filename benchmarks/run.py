@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import sys
 import tempfile
 import time
@@ -31,6 +30,8 @@ from accuracy import run_recipe  # noqa: E402
 from common import DEFAULT_OUT, REPO, load_average, load_data, machine, matmul_peak, threads  # noqa: E402
 from scaling import scaling, step_breakdown  # noqa: E402
 from speed import full_batch, minibatch_race, time_to_accuracy  # noqa: E402
+
+from nn_scratch._files import atomic_write  # noqa: E402
 
 QUICK_OUT = Path(tempfile.gettempdir()) / "nn-scratch-benchmarks-quick.json"
 BENCHMARKS = ("time_to_92", "full_batch", "wide", "scaling", "accuracy")
@@ -205,15 +206,7 @@ def _clean(obj):
 def write_json(report: dict, path: Path) -> None:
     """Write atomically: a temporary file in the same folder, then ``os.replace``."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(_clean(report), f, indent=1, allow_nan=False)
-            f.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, json.dumps(_clean(report), indent=1, allow_nan=False) + "\n")
 
 
 def summary(report: dict) -> str:

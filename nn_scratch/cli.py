@@ -59,44 +59,25 @@ def _require(module: str, package: str, purpose: str):
 # ---------------------------------------------------------------------------
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return value
+def _number(convert, valid, expected: str):
+    """An argparse type: ``convert`` the text, then insist that ``valid(value)`` holds."""
+
+    def parse(text: str):
+        try:
+            value = convert(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
+        if not valid(value):
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
+        return value
+
+    return parse
 
 
-def _non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer ≥ 0, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected an integer ≥ 0, got {text!r}")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
-    if not np.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
-    return value
-
-
-def _momentum(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text!r}") from None
-    if not 0 <= value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text!r}")
-    return value
+_positive_int = _number(int, lambda v: v > 0, "a positive integer")
+_non_negative_int = _number(int, lambda v: v >= 0, "an integer ≥ 0")
+_positive_float = _number(float, lambda v: np.isfinite(v) and v > 0, "a positive number")
+_momentum = _number(float, lambda v: 0 <= v < 1, "a number in [0, 1)")
 
 
 def _layers(text: str) -> tuple[int, ...]:
@@ -255,7 +236,7 @@ def _check_output(path: str, what: str, suffixes=None) -> Path:
 
 
 def _write_history(history, path: Path):
-    from .io import _atomic_write_text
+    from ._files import atomic_write
 
     data = history.to_dict()
     if path.suffix.lower() == ".json":
@@ -267,7 +248,7 @@ def _write_history(history, path: Path):
         writer.writerow(columns)
         writer.writerows(zip(*(data[k] for k in columns)))
         text = buffer.getvalue()
-    _atomic_write_text(path, text)
+    atomic_write(path, text)
 
 
 def _write_plot(history, path: Path):

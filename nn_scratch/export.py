@@ -25,11 +25,11 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
+from ._files import atomic_write
 from .network import DTYPES, Network
 
 __all__ = ["FORMAT", "VERSION", "network_to_dict", "network_from_dict", "export_json", "load_json"]
@@ -191,18 +191,7 @@ def export_json(net: Network, path, metadata: dict | None = None) -> Path:
     # Serialise before touching the disk, so bad input never leaves a file behind.
     text = json.dumps(network_to_dict(net, metadata), separators=(",", ":"), allow_nan=False)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        # mkstemp makes the file private (0600); give it the permissions of any
-        # new file, or a web server serving the built site could not read it.
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-    return path
+    return atomic_write(path, text)
 
 
 def load_json(path) -> Network:
@@ -227,12 +216,6 @@ def load_json(path) -> Network:
         return network_from_dict(d)
     except (TypeError, ValueError) as err:
         raise ValueError(f"{path}: {err}") from None
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _refuse_constant(name):

@@ -18,13 +18,12 @@ checked before a network is built from it.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
+from ._files import atomic_write
 from .network import Network, layer_sizes_of
 
 __all__ = ["FORMAT_VERSION", "ModelFileError", "save_model", "load_model"]
@@ -88,30 +87,8 @@ def save_model(net: Network, path, metadata: dict | None = None) -> Path:
         **{name: np.ascontiguousarray(P) for name, P in net.params.items()},
     }
     path = Path(path)
-    _atomic_write(path, lambda f: np.savez(f, **arrays))
+    atomic_write(path, lambda f: np.savez(f, **arrays))
     return path
-
-
-def _atomic_write(path: Path, write) -> None:
-    """Call ``write(binary_file)`` on a temporary file next to ``path``, then rename it to ``path``.
-
-    The rename is atomic on one file system: readers see the old file or the
-    complete new one, never a partial write.
-    """
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _atomic_write_text(path: Path, text: str) -> None:
-    _atomic_write(Path(path), lambda f: f.write(text.encode("utf-8")))
 
 
 def _scalar(npz, key, path, kind):

@@ -21,12 +21,11 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 import time
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from nn_scratch._files import atomic_write
 from threadpoolctl import threadpool_limits
 
 log = logging.getLogger("mkdocs.hooks.draw")
@@ -141,15 +140,7 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def _write_json(path: Path, data) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=1)
-        os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide the file from a web server
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    atomic_write(path, json.dumps(data, indent=1))
 
 
 def on_post_build(config):

@@ -18,8 +18,9 @@ shared machine OpenBLAS's worker threads mostly wait for each other: on the
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path, PurePosixPath
+
+from nn_scratch._files import atomic_write
 
 NOTEBOOKS = "notebooks/*.py"  # the same pattern as mkdocs-jupyter's ``include`` in mkdocs.yml
 
@@ -51,15 +52,7 @@ def write_ipynb(source: Path, folder: Path) -> Path:
     text = jupytext.writes(notebook, fmt="ipynb")
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / (Path(source).stem + ".ipynb")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    return atomic_write(target, text)
 
 
 def on_config(config):
