@@ -4,9 +4,10 @@ The home page shows the curves of a real 784-10-10 network trained on MNIST,
 and quotes its numbers. Neither is a stored picture or a typed-in number: this
 hook trains the network with :func:`nn_scratch.sgd` (fixed seeds) while the
 site builds, adds the figure to the site as ``assets/home/training-curves.png``
-and fills the ``{{ home.<name> }}`` fields of ``docs/index.md`` with the
-results. A field the hook does not know fails the build, so the page and the
-hook cannot drift apart silently.
+and registers the results as the ``home`` namespace of ``site_hooks/fields.py``,
+which fills the ``{{ home.<name> }}`` fields of ``docs/index.md``. A field the
+hook does not compute fails the build, so the page and the hook cannot drift
+apart silently.
 
 MNIST comes from :func:`nn_scratch.data.load_mnist` (``NN_SCRATCH_DATA``, the
 per-user cache, or a verified download).
@@ -15,14 +16,14 @@ per-user cache, or a verified download).
 from __future__ import annotations
 
 import io
-import re
 import time
+
+import fields
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
 FIGURE = "assets/home/training-curves.png"
-PAGE = "index.md"
 
 # The run shown on the home page: small enough to take a few seconds.
 LAYER_SIZES = (784, 10, 10)
@@ -33,8 +34,8 @@ VALIDATION_SIZE = 10_000
 LOG_EVERY = 50  # steps; 500 steps per epoch, so 10 points per epoch
 SEED = 0
 
-_FIELD = re.compile(r"\{\{\s*home\.(\w+)\s*\}\}")
 _results: dict = {}
+fields.register("home", lambda: _results["numbers"], source="site_hooks/home.py")
 
 
 def train() -> tuple[bytes, dict]:
@@ -96,37 +97,8 @@ def train() -> tuple[bytes, dict]:
     return buffer.getvalue(), numbers
 
 
-def fill(markdown: str, numbers: dict) -> str:
-    """Replace every ``{{ home.<name> }}`` in ``markdown`` by ``numbers[name]``.
-
-    Examples
-    --------
-    >>> fill("reaches {{ home.test_accuracy }}.", {"test_accuracy": "91.3 %"})
-    'reaches 91.3 %.'
-    >>> fill("{{ home.typo }}", {})
-    Traceback (most recent call last):
-    ...
-    mkdocs.exceptions.PluginError: docs/index.md asks for {{ home.typo }}, but site_hooks/home.py computes only: none
-    """
-
-    def value(match):
-        name = match.group(1)
-        if name not in numbers:
-            known = ", ".join(sorted(numbers)) or "none"
-            raise PluginError(f"docs/{PAGE} asks for {{{{ home.{name} }}}}, but site_hooks/home.py computes only: {known}")
-        return numbers[name]
-
-    return _FIELD.sub(value, markdown)
-
-
 def on_files(files, config):
     png, numbers = train()
     _results["numbers"] = numbers
     files.append(File.generated(config, FIGURE, content=png))
     return files
-
-
-def on_page_markdown(markdown, page, config, files):
-    if page.file.src_uri != PAGE:
-        return markdown
-    return fill(markdown, _results["numbers"])

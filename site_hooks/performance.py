@@ -3,8 +3,9 @@
 ``python benchmarks/run.py`` measures and writes ``docs/data/benchmarks.json``;
 the build never re-runs the benchmarks (they take minutes and their numbers
 depend on the machine). This hook reads that file, draws the figures into the
-site as ``assets/performance/*.png`` and replaces each ``{{ perf.<name> }}``
-field of ``docs/performance.md`` with a table or a number from it — so the
+site as ``assets/performance/*.png`` and registers the ``perf`` namespace of
+``site_hooks/fields.py``: each ``{{ perf.<name> }}`` field of
+``docs/performance.md`` becomes a table or a number from it — so the
 page can only show what the run measured, labelled with the machine and the
 date. A field the hook does not know, or a missing or quick-mode JSON file,
 fails the build.
@@ -14,17 +15,17 @@ from __future__ import annotations
 
 import io
 import json
-import re
 from pathlib import Path
+
+import fields
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
-PAGE = "performance.md"
 DATA = Path(__file__).resolve().parents[1] / "docs" / "data" / "benchmarks.json"
 FIGURES = "assets/performance"
-_FIELD = re.compile(r"\{\{\s*perf\.(\w+)\s*\}\}")
 _results: dict = {}
+fields.register("perf", lambda: _results["fields"], source="site_hooks/performance.py")
 
 PEER_NAMES = {"nn_scratch": "nn_scratch", "pytorch": "PyTorch (CPU)", "sklearn": "scikit-learn MLPClassifier"}
 
@@ -274,37 +275,9 @@ def load_report(path: Path = DATA) -> dict:
     return report
 
 
-def fill(markdown: str, fields: dict) -> str:
-    """Replace every ``{{ perf.<name> }}`` in ``markdown``.
-
-    Examples
-    --------
-    >>> fill("ratio {{ perf.x }}", {"x": "3.1"})
-    'ratio 3.1'
-    >>> fill("{{ perf.nope }}", {"x": "1"})
-    Traceback (most recent call last):
-    ...
-    mkdocs.exceptions.PluginError: docs/performance.md asks for {{ perf.nope }}, but site_hooks/performance.py computes only: x
-    """
-
-    def value(match):
-        name = match.group(1)
-        if name not in fields:
-            raise PluginError(f"docs/{PAGE} asks for {{{{ perf.{name} }}}}, but site_hooks/performance.py computes only: {', '.join(sorted(fields))}")
-        return fields[name]
-
-    return _FIELD.sub(value, markdown)
-
-
 def on_files(files, config):
     report = load_report()
     _results["fields"] = tables(report)
     for name, png in figures(report).items():
         files.append(File.generated(config, f"{FIGURES}/{name}", content=png))
     return files
-
-
-def on_page_markdown(markdown, page, config, files):
-    if page.file.src_uri != PAGE:
-        return markdown
-    return fill(markdown, _results["fields"])
