@@ -1,11 +1,15 @@
 """Each pitfall of docs/pitfalls.md: the wrong version fails, nn_scratch passes.
 
-The wrong versions are in ``tests/pitfalls_variants.py``. A gradient check is
+The wrong versions are in ``benchmarks/pitfall_variants.py``. A gradient check is
 the judge wherever the mistake still runs: right gradients agree with finite
 differences to ~1e-9 in float64, and every mistake here lands far above 1e-4.
 """
 
 from __future__ import annotations
+
+import doctest
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,7 +25,9 @@ from nn_scratch import (
     softmax,
     update_params,
 )
-from pitfalls_variants import (
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+import pitfall_variants  # noqa: E402
+from pitfall_variants import (  # noqa: E402
     backward_prop_with,
     one_hot_sized_by_max,
     softmax_over_whole_matrix,
@@ -190,3 +196,9 @@ def test_1000_image_dev_accuracy_is_uncertain(mnist):
     per_slice = right[slices].mean(axis=1)
     assert 0.7 < right.mean() < 0.9
     assert per_slice.max() - per_slice.min() > 0.01  # one 1,000-image number is not "the" accuracy
+
+
+def test_pitfall_variants_examples():
+    # benchmarks/ is outside pytest's doctest paths; its examples run here.
+    failed, attempted = doctest.testmod(pitfall_variants, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert attempted > 0 and failed == 0

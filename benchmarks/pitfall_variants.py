@@ -1,13 +1,15 @@
 r"""Wrong versions of the network's maths, as they circulate in from-scratch tutorials and notes.
 
 Each function or option below reproduces one published mistake, changed in a
-single marked line (``# PITFALL``) from the right version in :mod:`nn_scratch`; :func:`sgd_with`
-trains with any of them.
-They live here, beside the tests, and never in the package: the tests in
+single marked line (``# PITFALL``) from the right version in :mod:`nn_scratch`.
+They live here, beside the benchmarks, and never in the package: the tests in
 ``tests/test_pitfalls.py`` show that each one fails (a gradient check far
-above 1e-4, NaN, a shape error) where :mod:`nn_scratch` passes, and the
-notebook ``docs/notebooks/pitfalls_effects.py`` trains with them to measure
-what they cost in accuracy.
+above 1e-4, NaN, a shape error) where :mod:`nn_scratch` passes, and
+``benchmarks/pitfalls.py`` trains with them to measure what they cost. Training
+with a variant goes through the package's own loop, whose ``forward=`` and
+``backward=`` hooks take :func:`forward_prop_with` and :func:`backward_prop_with`
+with the bug bound (``functools.partial(backward_prop_with, bug)``), so a wrong
+run and a right one differ in the bug alone.
 
 The two-layer functions follow the tutorials' own names: ``W1 b1 W2 b2`` in a
 dict, and the cache of :func:`nn_scratch.forward_prop` (``A0`` is ``X``).
@@ -26,24 +28,20 @@ from __future__ import annotations
 
 import numpy as np
 
-from nn_scratch import (
-    History,
-    Network,
-    cross_entropy,
-    forward_prop,
-    get_accuracy,
-    get_predictions,
-    one_hot,
-    relu_prime,
-)
+from nn_scratch import Network, one_hot, relu, relu_prime
 
 BUGS = (
     "bias_summed_over_matrix",
     "m_from_whole_dataset",
     "relu_prime_at_dZ2",
     "db1_from_dZ2",
+    "one_hot_sized_by_max",
+    "dW1_of_shape_10x10",
 )
 """The mistakes :func:`backward_prop_with` can make, by name."""
+
+FORWARD_BUGS = ("softmax_without_max", "softmax_over_whole_matrix")
+"""The mistakes :func:`forward_prop_with` can make, by name."""
 
 
 def softmax_without_max(Z: np.ndarray) -> np.ndarray:
@@ -89,6 +87,36 @@ def one_hot_sized_by_max(Y: np.ndarray) -> np.ndarray:
     return one_hot_Y.T
 
 
+def forward_prop_with(bug: str | None, params: dict, X: np.ndarray) -> tuple[np.ndarray, dict]:
+    """Forward propagation of a two-layer network whose softmax is one of :data:`FORWARD_BUGS` (or right, ``None``).
+
+    Returns ``(A2, cache)`` with the cache of :func:`nn_scratch.forward_prop`.
+
+    Examples
+    --------
+    >>> from nn_scratch import init_params, forward_prop
+    >>> params = init_params((6, 4, 3), seed=0, dtype=np.float64)
+    >>> X = np.random.default_rng(0).random((6, 5))
+    >>> np.allclose(forward_prop_with(None, params, X)[0], forward_prop(params, X)[0])
+    True
+    >>> forward_prop_with("softmax_over_whole_matrix", params, X)[0].sum().round(6)  # all columns together
+    1.0
+    """
+    if bug is not None and bug not in FORWARD_BUGS:
+        raise ValueError(f"bug must be None or one of {FORWARD_BUGS}, got {bug!r}")
+    Z1 = params["W1"] @ X + params["b1"]
+    A1 = relu(Z1)
+    Z2 = params["W2"] @ A1 + params["b2"]
+    if bug == "softmax_without_max":
+        A2 = softmax_without_max(Z2)
+    elif bug == "softmax_over_whole_matrix":
+        A2 = softmax_over_whole_matrix(Z2)
+    else:
+        E = np.exp(Z2 - Z2.max(axis=0, keepdims=True))
+        A2 = E / E.sum(axis=0, keepdims=True)
+    return A2, {"A0": X, "Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
+
+
 def backward_prop_with(bug: str | None, params: dict, cache: dict, Y: np.ndarray, *, m_total: int | None = None) -> dict:
     r"""Backpropagation of a two-layer network, with one of the published mistakes (or none).
 
@@ -107,6 +135,12 @@ def backward_prop_with(bug: str | None, params: dict, cache: dict, Y: np.ndarray
         size, as in 784-10-10 — silently wrong).
     ``"db1_from_dZ2"``
         $db^{[1]}$ computed from $dZ^{[2]}$ (written ``db[2]``).
+    ``"one_hot_sized_by_max"``
+        $dZ^{[2]} = A^{[2]} - $ :func:`one_hot_sized_by_max` ``(Y)``: a shape error
+        on a batch whose largest label is not 9.
+    ``"dW1_of_shape_10x10"``
+        $dW^{[1]} = \frac1m dZ^{[1]} A^{[1]\top}$, the 10 × 10 shape some notes
+        give it: the update $W^{[1]} - \alpha\, dW^{[1]}$ fails to broadcast.
 
     Examples
     --------
@@ -132,7 +166,10 @@ def backward_prop_with(bug: str | None, params: dict, cache: dict, Y: np.ndarray
         if m_total is None:
             raise ValueError("the bug 'm_from_whole_dataset' needs m_total, the size of the whole data set")
         m = m_total  # PITFALL: the whole data set's size, not this batch's
-    dZ2 = A2 - one_hot(Y, A2.shape[0]).astype(A2.dtype)
+    if bug == "one_hot_sized_by_max":
+        dZ2 = A2 - one_hot_sized_by_max(Y).astype(A2.dtype)  # PITFALL: nine rows if the batch has no 9
+    else:
+        dZ2 = A2 - one_hot(Y, A2.shape[0]).astype(A2.dtype)
     dW2 = dZ2 @ A1.T / m
     db2 = dZ2.sum(axis=1, keepdims=True) / m
     if bug == "bias_summed_over_matrix":
@@ -142,61 +179,14 @@ def backward_prop_with(bug: str | None, params: dict, cache: dict, Y: np.ndarray
     else:
         dZ1 = (W2.T @ dZ2) * relu_prime(Z1)
     dW1 = dZ1 @ X.T / m
+    if bug == "dW1_of_shape_10x10":
+        dW1 = dZ1 @ A1.T / m  # PITFALL: the 10 x 10 shape of the notes, A1 where X belongs
     db1 = dZ1.sum(axis=1, keepdims=True) / m
     if bug == "bias_summed_over_matrix":
         db1 = np.full_like(db1, np.sum(dZ1) / m)  # PITFALL: np.sum(dZ1) without axis=1
     if bug == "db1_from_dZ2":
         db1 = dZ2.sum(axis=1, keepdims=True) / m  # PITFALL: db[2] where db[1] belongs
     return {"dW2": dW2, "db2": db2, "dW1": dW1, "db1": db1}
-
-
-def sgd_with(bug: str | None, net: Network, X, Y, *, alpha: float, epochs: int, batch_size: int,
-             momentum: float = 0.0, seed: int = 0, m_total: int | None = None, X_val=None, Y_val=None) -> History:
-    r"""Mini-batch SGD with momentum whose backward pass is :func:`backward_prop_with` ``(bug, …)``.
-
-    The loop is the textbook one — shuffle, then for each batch: forward,
-    backward, $v := \mu v + dW$, $W := W - \alpha v$ — written out here so that
-    the right version (``bug=None``) and a wrong one differ in nothing but the
-    bug. The history logs the mean training loss and accuracy of each epoch,
-    and the held-out data at the end of each epoch.
-
-    Examples
-    --------
-    >>> rng = np.random.default_rng(0)
-    >>> X, Y = rng.random((6, 90)), rng.integers(0, 3, 90)
-    >>> h = sgd_with(None, Network((6, 4, 3), seed=0), X, Y, alpha=0.1, epochs=2, batch_size=32)
-    >>> h.step, h.epoch
-    ([3, 6], [1.0, 2.0])
-    """
-    if bug is not None and bug not in BUGS:
-        raise ValueError(f"bug must be None or one of {BUGS}, got {bug!r}")
-    X = np.asarray(X, dtype=net.dtype)
-    Y = np.asarray(Y)
-    m = X.shape[1]
-    rng = np.random.default_rng(seed)
-    velocity = {k: np.zeros_like(P) for k, P in net.params.items()}
-    history, step = History(), 0
-    for epoch in range(1, epochs + 1):
-        order = rng.permutation(m)
-        loss_sum, correct = 0.0, 0
-        for start in range(0, m, batch_size):
-            idx = order[start : start + batch_size]
-            A2, cache = forward_prop(net.params, X[:, idx])
-            loss_sum += cross_entropy(A2, Y[idx]) * idx.size
-            correct += int(np.count_nonzero(get_predictions(A2) == Y[idx]))
-            grads = backward_prop_with(bug, net.params, cache, Y[idx], m_total=m_total)
-            for k, P in net.params.items():
-                velocity[k] *= momentum
-                velocity[k] += grads["d" + k]
-                P -= alpha * velocity[k]
-            step += 1
-        record = dict(step=step, epoch=epoch, loss=loss_sum / m, train_accuracy=correct / m)
-        if X_val is not None:
-            A_val, _ = forward_prop(net.params, X_val)
-            record["val_loss"] = cross_entropy(A_val, Y_val)
-            record["val_accuracy"] = get_accuracy(get_predictions(A_val), Y_val)
-        history.append(**record)
-    return history
 
 
 def dead_units(net: Network, X: np.ndarray) -> int:
