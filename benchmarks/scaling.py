@@ -10,14 +10,12 @@ leaves it.
 
 from __future__ import annotations
 
-import math
 import time
 
 import numpy as np
 
 from common import threads, timed
-from nn_scratch import Network, cross_entropy, get_predictions, sgd
-from nn_scratch.network import _backward, _forward, _update
+from nn_scratch import Network, backward_prop, forward_prop, get_predictions, sgd, train_step
 from speed import mlp_flops
 
 PHASES = ("batch copy", "forward", "loss", "accuracy", "backward", "update")
@@ -55,35 +53,47 @@ def scaling(data, *, widths, sizes, width_for_sizes: int, recipe: dict, repeats:
 def step_breakdown(data, layer_sizes, *, batch_size: int, alpha: float, n_threads: int) -> dict:
     """Microseconds per step spent in each phase of ``sgd``'s loop, over one epoch.
 
-    The loop below is the body of :func:`nn_scratch.sgd` — the same calls in
-    the same order — with a clock read between the phases. One plain ``sgd``
+    The loop below is :func:`nn_scratch.sgd`'s — each step is
+    :func:`nn_scratch.train_step` — with a clock read between the phases
+    through the step's hooks (the loss phase includes the hook's own call). One plain ``sgd``
     epoch is timed too, so the sum of the phases can be checked against it.
     """
     X, Y = data.X_train, data.Y_train
     m = X.shape[1]
     spent = dict.fromkeys(PHASES, 0.0)
+    clock = time.perf_counter
+    marks = {}
+    L = len(layer_sizes) - 1
+
+    # The package's own step, with a clock read at each seam through its hooks.
+    def forward(params, Xb):
+        out = forward_prop(params, Xb)
+        marks["forward"] = clock()
+        return out
+
+    def observe(loss, cache, Yb):
+        marks["loss"] = clock()
+        int(np.count_nonzero(get_predictions(cache[f"A{L}"]) == Yb))  # sgd's accuracy tally
+        marks["accuracy"] = clock()
+
+    def backward(params, cache, Yb):
+        out = backward_prop(params, cache, Yb)
+        marks["backward"] = clock()
+        return out
+
     with threads(n_threads):
         net = Network(layer_sizes, seed=0)
         order = np.random.default_rng(0).permutation(m)
-        clock = time.perf_counter
         for start in range(0, m, batch_size):
             t0 = clock()
             idx = order[start : start + batch_size]
             Xb, Yb = X[:, idx], Y[idx]
             t1 = clock()
-            A, cache = _forward(net.params, Xb)
+            train_step(net.params, Xb, Yb, alpha, forward=forward, backward=backward, observe=observe)
             t2 = clock()
-            loss = cross_entropy(A, Yb)
-            assert math.isfinite(loss)
-            t3 = clock()
-            int(np.count_nonzero(get_predictions(A) == Yb))
-            t4 = clock()
-            grads = _backward(net.params, cache, Yb)
-            t5 = clock()
-            _update(net.params, grads, alpha)
-            t6 = clock()
-            for phase, dt in zip(PHASES, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5)):
-                spent[phase] += dt
+            ends = (t1, marks["forward"], marks["loss"], marks["accuracy"], marks["backward"], t2)
+            for phase, begin, end in zip(PHASES, (t0, *ends[:-1]), ends, strict=True):
+                spent[phase] += end - begin
         whole = timed(lambda n: sgd(n, X, Y, alpha=alpha, epochs=1, batch_size=batch_size, seed=0), 1,
                       setup=lambda: Network(layer_sizes, seed=0))
     steps = -(-m // batch_size)

@@ -13,7 +13,7 @@ import numpy as np
 
 import tutorial_reference as tutorial
 from common import optional, threads, timed
-from nn_scratch import Network, cross_entropy, gradient_descent, init_params
+from nn_scratch import Network, gradient_descent, init_params, train_step
 from peers import (
     sklearn_accuracy,
     sklearn_model,
@@ -146,13 +146,6 @@ def time_to_accuracy(data, recipe: dict, *, goal: float, repeats: int, thread_co
     return out
 
 
-def _nn_iteration(net, X, Y, alpha):
-    # The body of nn_scratch.gradient_descent's loop, step for step.
-    A, cache = net.forward(X)
-    cross_entropy(A, Y)
-    net.update(net.backward(cache, Y), alpha)
-
-
 def _tutorial_iteration(params, X, Y, alpha):
     W1, b1, W2, b2 = params
     Z1, A1, Z2, A2 = tutorial.forward_prop(W1, b1, W2, b2, X)
@@ -194,8 +187,9 @@ def full_batch(data, *, repeats: int, thread_counts, alpha: float = 0.1) -> dict
             row = {}
             for name, dtype, Xd in (("nn_scratch_float32", np.float32, X), ("nn_scratch_float64", np.float64, X64)):
                 net = Network(init="uniform", seed=0, dtype=dtype)
-                _nn_iteration(net, Xd, Y, alpha)  # warm-up: first-touch of the temporaries
-                row[name] = _summary(timed(lambda: _nn_iteration(net, Xd, Y, alpha), repeats))
+                Xd = net.check_X(Xd)  # checked once, as gradient_descent does; its steps are train_step
+                train_step(net.params, Xd, Y, alpha)  # warm-up: first-touch of the temporaries
+                row[name] = _summary(timed(lambda net=net, Xd=Xd: train_step(net.params, Xd, Y, alpha), repeats))
                 if dtype is np.float32:
                     net32 = net
             # The two products that read all of X, alone: how much of the iteration they are.

@@ -16,7 +16,7 @@ Examples
 from .gradcheck import gradient_check, numerical_gradients, relative_error
 from .maths import cross_entropy, get_accuracy, get_predictions, one_hot, relu, relu_prime, softmax
 from .network import Network, backward_prop, forward_prop, init_params, update_params
-from .training import DivergenceError, History, gradient_descent, sgd
+from .training import DeadNetworkWarning, DivergenceError, History, gradient_descent, sgd, train_step
 
 __version__ = "0.1.0"
 
@@ -35,6 +35,8 @@ __all__ = [
     "update_params",
     "History",
     "DivergenceError",
+    "DeadNetworkWarning",
+    "train_step",
     "gradient_descent",
     "sgd",
     "gradient_check",

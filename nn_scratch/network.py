@@ -159,6 +159,11 @@ def layer_sizes_of(params: dict) -> tuple[int, ...]:
 def forward_prop(params: dict, X: np.ndarray) -> tuple[np.ndarray, dict]:
     r"""Forward propagation: $Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]}$, ReLU, …, softmax.
 
+    Like :func:`backward_prop` and :func:`update_params`, this is the bare
+    arithmetic, run at every step of training: it checks nothing. The entry
+    points check their inputs once — :meth:`Network.forward`, :func:`~nn_scratch.training.sgd`,
+    :func:`~nn_scratch.training.gradient_descent`, :func:`~nn_scratch.gradcheck.gradient_check`.
+
     Parameters
     ----------
     params : dict
@@ -182,15 +187,7 @@ def forward_prop(params: dict, X: np.ndarray) -> tuple[np.ndarray, dict]:
     >>> np.allclose(A2.sum(axis=0), 1)
     True
     """
-    W1 = params["W1"]
-    X = check_matrix("X", X, rows=W1.shape[1], finite=False)
-    return _forward(params, X.astype(W1.dtype, copy=False))
-
-
-# sgd checks its data once, then calls these three directly at every step:
-# the checks of the public functions made a 784-10-10 epoch with batches of
-# 100 about a fifth slower. The arithmetic is the same code.
-def _forward(params: dict, A: np.ndarray) -> tuple[np.ndarray, dict]:
+    A = X
     L = len(params) // 2
     cache = {"A0": A}
     # --8<-- [start:forward]
@@ -216,6 +213,7 @@ def backward_prop(params: dict, cache: dict, Y: np.ndarray) -> dict:
 
     ``db`` sums over the example axis only (``axis=1``), one number per unit;
     summing the whole matrix would give every bias the same update.
+    No checks here (see :func:`forward_prop`); :meth:`Network.backward` checks ``Y``.
 
     Parameters
     ----------
@@ -240,12 +238,6 @@ def backward_prop(params: dict, cache: dict, Y: np.ndarray) -> dict:
     >>> {k: v.shape for k, v in grads.items()}
     {'dW2': (10, 10), 'db2': (10, 1), 'dW1': (10, 784), 'db1': (10, 1)}
     """
-    A_L = cache[f"A{len(params) // 2}"]
-    Y = check_labels("Y", Y, m=A_L.shape[1], num_classes=A_L.shape[0])
-    return _backward(params, cache, Y)
-
-
-def _backward(params: dict, cache: dict, Y: np.ndarray) -> dict:
     L = len(params) // 2
     A_L = cache[f"A{L}"]
     m = A_L.shape[1]
@@ -265,6 +257,8 @@ def _backward(params: dict, cache: dict, Y: np.ndarray) -> dict:
 def update_params(params: dict, grads: dict, alpha: float) -> None:
     r"""Gradient-descent step $W := W - \alpha\, dW$, $b := b - \alpha\, db$, in place.
 
+    No checks here (see :func:`forward_prop`); :meth:`Network.update` checks ``alpha``.
+
     Examples
     --------
     >>> params = {"W1": np.ones((1, 2)), "b1": np.zeros((1, 1))}
@@ -272,11 +266,6 @@ def update_params(params: dict, grads: dict, alpha: float) -> None:
     >>> params["W1"], params["b1"]
     (array([[0.5, 0.5]]), array([[-0.5]]))
     """
-    check_positive("alpha", alpha)
-    _update(params, grads, alpha)
-
-
-def _update(params: dict, grads: dict, alpha: float) -> None:
     for name, P in params.items():
         P -= alpha * grads["d" + name]
 
@@ -334,35 +323,77 @@ class Network:
             return params[name]
         raise AttributeError(f"{type(self).__name__!s} has no attribute {name!r}")
 
+    def __setattr__(self, name: str, value) -> None:
+        # net.W1 = x must change the parameter, not hide it behind a new attribute
+        # that forward propagation would never read.
+        params = self.__dict__.get("params", {})
+        if name in params:
+            old = params[name]
+            new = np.asarray(value)
+            if new.shape != old.shape:
+                raise ValueError(f"{name} must have shape {old.shape}, got {new.shape}")
+            params[name] = new.astype(old.dtype, copy=True)
+        else:
+            super().__setattr__(name, value)
+
     def __repr__(self) -> str:
         return f"Network(layer_sizes={self.layer_sizes}, dtype={self.dtype})"
 
     @property
     def layer_sizes(self) -> tuple[int, ...]:
         """Units per layer, input first."""
-        return layer_sizes_of(self.params)
+        # Read from the shapes, not re-validated: the constructors checked them.
+        params = self.params
+        return (params["W1"].shape[1],) + tuple(params[f"W{l}"].shape[0] for l in range(1, len(params) // 2 + 1))
 
     @property
     def dtype(self) -> np.dtype:
         """The floating-point type of every parameter."""
         return self.params["W1"].dtype
 
+    def check_X(self, X, name: str = "X", *, finite: bool = True) -> np.ndarray:
+        """``X`` checked to have one row per input, as an array of this network's dtype.
+
+        Examples
+        --------
+        >>> Network((4, 3, 2)).check_X(np.ones((2, 4)))
+        Traceback (most recent call last):
+        ...
+        ValueError: X must have 4 rows (one per input), got shape (2, 4); it looks transposed — pass X.T so that examples are columns
+        """
+        X = check_matrix(name, X, rows=self.params["W1"].shape[1], finite=finite)
+        # Cast once, here: a float64 X against float32 weights would silently
+        # upcast every product downstream.
+        return X.astype(self.dtype, copy=False)
+
+    def check_Y(self, Y, m: int, name: str = "Y") -> np.ndarray:
+        """``Y`` checked to hold ``m`` labels of this network's classes.
+
+        Examples
+        --------
+        >>> Network((4, 3, 2)).check_Y([0, 1, 2], m=3)
+        Traceback (most recent call last):
+        ...
+        ValueError: Y has label 2 outside the range 0–1
+        """
+        return check_labels(name, Y, m=m, num_classes=self.params[f"W{len(self.params) // 2}"].shape[0])
+
     def forward(self, X):
-        """:func:`forward_prop` with this network's parameters."""
-        return forward_prop(self.params, X)
+        """:func:`forward_prop` with this network's parameters, after checking ``X``."""
+        return forward_prop(self.params, self.check_X(X, finite=False))
 
     def backward(self, cache, Y):
-        """:func:`backward_prop` with this network's parameters."""
-        return backward_prop(self.params, cache, Y)
+        """:func:`backward_prop` with this network's parameters, after checking ``Y``."""
+        return backward_prop(self.params, cache, self.check_Y(Y, m=cache["A0"].shape[1]))
 
     def update(self, grads, alpha):
-        """:func:`update_params` on this network's parameters."""
+        """:func:`update_params` on this network's parameters, after checking ``alpha``."""
+        check_positive("alpha", alpha)
         update_params(self.params, grads, alpha)
 
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities, one column per example (``n_L × m``)."""
-        X = check_matrix("X", X, rows=self.params["W1"].shape[1])
-        return self.forward(X)[0]
+        return forward_prop(self.params, self.check_X(X))[0]
 
     def predict(self, X) -> np.ndarray:
         """Predicted class of each column of ``X``."""
@@ -370,10 +401,10 @@ class Network:
 
     def loss(self, X, Y) -> float:
         """Mean cross-entropy on ``(X, Y)``."""
-        return cross_entropy(self.predict_proba(X), Y)
+        A = self.predict_proba(X)
+        return cross_entropy(A, self.check_Y(Y, m=A.shape[1]))
 
     def accuracy(self, X, Y) -> float:
         """Fraction of the columns of ``X`` classified as their label in ``Y``."""
-        X = check_matrix("X", X, rows=self.params["W1"].shape[1])
-        Y = check_labels("Y", Y, m=X.shape[1], num_classes=self.layer_sizes[-1])
-        return get_accuracy(self.predict(X), Y)
+        A = self.predict_proba(X)
+        return get_accuracy(get_predictions(A), self.check_Y(Y, m=A.shape[1]))

@@ -15,13 +15,17 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from ._checks import check_labels, check_matrix, check_positive
-from .maths import cross_entropy, get_accuracy, get_predictions
-# The unchecked cores of forward_prop, backward_prop and update_params: sgd
-# checks X and Y once (in _prepare), not again at each of its many small steps.
-from .network import Network, _backward, _forward, _update
+import warnings
+from collections.abc import Callable
 
-__all__ = ["History", "DivergenceError", "gradient_descent", "sgd"]
+from ._checks import check_positive
+from .maths import cross_entropy, get_accuracy, get_predictions
+from .network import Network, backward_prop, forward_prop, update_params
+
+__all__ = ["History", "DivergenceError", "DeadNetworkWarning", "train_step", "gradient_descent", "sgd"]
+
+Forward = Callable[[dict, np.ndarray], tuple[np.ndarray, dict]]
+Backward = Callable[[dict, dict, np.ndarray], dict]
 
 
 @dataclass
@@ -31,7 +35,9 @@ class History:
     ``step`` counts parameter updates made so far and ``epoch`` counts passes
     over the training set (one full-batch iteration is one epoch). ``loss`` and
     ``train_accuracy`` are on the training data; ``val_loss`` and
-    ``val_accuracy`` stay empty unless held-out data was given.
+    ``val_accuracy`` stay empty unless held-out data was given. ``dead_at`` is
+    the step at which training found a dead network (see
+    :class:`DeadNetworkWarning`), or None.
 
     Examples
     --------
@@ -47,6 +53,8 @@ class History:
     train_accuracy: list = field(default_factory=list)
     val_loss: list = field(default_factory=list)
     val_accuracy: list = field(default_factory=list)
+    dead_at: int | None = None
+    """The step at which a whole hidden layer was first found dead (None while alive)."""
 
     def append(self, *, step, epoch, loss, train_accuracy, val_loss=None, val_accuracy=None):
         """Add one logged step."""
@@ -60,7 +68,7 @@ class History:
 
     def last(self) -> dict:
         """The most recent entry as a dict (empty if nothing was logged)."""
-        return {k: v[-1] for k, v in asdict(self).items() if v}
+        return {k: v[-1] for k, v in asdict(self).items() if isinstance(v, list) and v}
 
     def to_dict(self) -> dict:
         """Plain lists, ready for ``json.dump`` or a DataFrame."""
@@ -92,18 +100,55 @@ class DivergenceError(FloatingPointError):
         self.history = history
 
 
+class DeadNetworkWarning(RuntimeWarning):
+    """Every unit of a hidden layer output zero on every example of an evaluation.
+
+    With ReLU, a too-large learning rate usually kills the units long before the
+    loss becomes NaN: once a whole layer outputs zero, the network predicts the
+    same class for every input and no gradient reaches the layers below it, so
+    training cannot revive it. Training warns once and records the step in
+    :attr:`History.dead_at`.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> net = Network((4, 3, 2), seed=0)
+    >>> net.params["b1"][:] = -100.0  # every hidden unit below zero for these inputs
+    >>> X, Y = np.random.default_rng(0).random((4, 8)), np.zeros(8, dtype=int)
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     h = gradient_descent(net, X, Y, iterations=5, log_every=1)
+    >>> len(caught), h.dead_at
+    (1, 0)
+    """
+
+
+def _dead_layer(cache: dict) -> int | None:
+    # The first hidden layer whose every output is zero, if any. A forward hook
+    # whose cache lacks the activations is not checked.
+    l = 1
+    while f"A{l + 1}" in cache:
+        if not cache[f"A{l}"].any():
+            return l
+        l += 1
+    return None
+
+
 def _prepare(net, X, Y, name_X="X", name_Y="Y"):
     if not isinstance(net, Network):
         raise TypeError(f"net must be an nn_scratch Network, got {type(net).__name__}")
-    X = check_matrix(name_X, X, rows=net.layer_sizes[0])
-    Y = check_labels(name_Y, Y, m=X.shape[1], num_classes=net.layer_sizes[-1])
-    # Cast once, here: a float64 X against float32 weights would silently
-    # upcast every product in the loop.
-    return X.astype(net.dtype, copy=False), Y
+    X = net.check_X(X, name_X)
+    return X, net.check_Y(Y, m=X.shape[1], name=name_Y)
 
 
-def _evaluate(net, X, Y):
-    A, _ = net.forward(X)
+def _check_hook(name, hook):
+    if not callable(hook):
+        raise TypeError(f"{name} must be a function, got {type(hook).__name__}")
+    return hook
+
+
+def _evaluate(net, X, Y, forward):
+    A, _ = forward(net.params, X)
     return cross_entropy(A, Y), get_accuracy(get_predictions(A), Y)
 
 
@@ -116,6 +161,18 @@ def _diverged(loss, step, epoch, alpha, history):
     )
 
 
+def _found_dead(history, step, layer):
+    if history.dead_at is None:
+        history.dead_at = step
+        warnings.warn(
+            f"the network is dead at step {step}: every unit of hidden layer {layer} outputs zero on every "
+            "example, so it predicts one class for all inputs and no gradient can revive it. "
+            "The learning rate is probably too large.",
+            DeadNetworkWarning,
+            stacklevel=4,
+        )
+
+
 def _scheduled_alpha(alpha_0, schedule, epoch):
     factor = schedule(epoch)
     if isinstance(factor, bool) or not isinstance(factor, numbers.Real) or not (0 < factor < math.inf):
@@ -123,17 +180,91 @@ def _scheduled_alpha(alpha_0, schedule, epoch):
     return alpha_0 * float(factor)
 
 
-def _log(history, record, val, net, callback, verbose):
+def _log(history, record, val, net, forward, callback, verbose):
     if val is not None:
-        record["val_loss"], record["val_accuracy"] = _evaluate(net, *val)
+        record["val_loss"], record["val_accuracy"] = _evaluate(net, *val, forward)
     history.append(**record)
     if verbose:
-        line = f"step {record['step']:>6}  epoch {record['epoch']:7.2f}  loss {record['loss']:.4f}  acc {record['train_accuracy']:.4f}"
+        line = (
+            f"step {record['step']:>6}  epoch {record['epoch']:7.2f}  "
+            f"loss {record['loss']:.4f}  acc {record['train_accuracy']:.4f}"
+        )
         if val is not None:
             line += f"  val_acc {record['val_accuracy']:.4f}"
         print(line)
     if callback is not None:
         callback(history.last())
+
+
+def train_step(
+    params: dict,
+    X: np.ndarray,
+    Y: np.ndarray,
+    alpha: float,
+    *,
+    forward: Forward = forward_prop,
+    backward: Backward = backward_prop,
+    weight_decay: float = 0.0,
+    momentum: float = 0.0,
+    velocity: dict | None = None,
+    observe: Callable[[float, dict, np.ndarray], None] | None = None,
+) -> float:
+    r"""One step of gradient descent on the batch ``(X, Y)``, in place; returns its loss.
+
+    Forward propagation, the loss, backpropagation, then
+    $W := W - lpha\,(dW + \lambda W)$ — or, with a ``velocity`` dict
+    (zeros shaped like the gradients), $v := \mu v + dW$, $W := W - lpha v$.
+    :func:`gradient_descent`, :func:`sgd` and the benchmarks all take their
+    steps here. Nothing is checked: the callers check their inputs once.
+
+    Parameters
+    ----------
+    params : dict
+        ``W1, b1, …``, updated in place.
+    X, Y : ndarray
+        The batch, examples as columns, and its integer labels.
+    alpha : float
+        The learning rate of this step.
+    forward, backward : callable
+        ``forward(params, X) -> (A, cache)`` and ``backward(params, cache, Y) -> grads``;
+        by default :func:`~nn_scratch.network.forward_prop` and
+        :func:`~nn_scratch.network.backward_prop`. An experiment passes its own
+        variant to train exactly the loop the documentation quotes.
+    weight_decay, momentum, velocity
+        $\lambda$, $\mu$ and the running direction $v$ (None for plain steps).
+    observe : callable, optional
+        ``observe(loss, cache, Y)``, called after the forward pass and before any
+        parameter changes, so it may stop the step by raising.
+
+    Examples
+    --------
+    >>> from nn_scratch.network import init_params
+    >>> params = init_params((4, 5, 3), seed=0)
+    >>> X, Y = np.random.default_rng(0).random((4, 8), dtype=np.float32), np.arange(8) % 3
+    >>> first = train_step(params, X, Y, 0.5)
+    >>> second = train_step(params, X, Y, 0.5)
+    >>> second < first
+    True
+    """
+    A, cache = forward(params, X)
+    loss = cross_entropy(A, Y)
+    if observe is not None:
+        observe(loss, cache, Y)
+    # --8<-- [start:sgd-step]
+    grads = backward(params, cache, Y)
+    if weight_decay:  # the gradient of (λ/2)‖W‖² is λW
+        for k, P in params.items():
+            if k[0] == "W":
+                grads["d" + k] += weight_decay * P
+    if velocity is None:
+        update_params(params, grads, alpha)
+    else:
+        for k, g in grads.items():
+            velocity[k] *= momentum
+            velocity[k] += g
+        update_params(params, velocity, alpha)
+    # --8<-- [end:sgd-step]
+    return loss
 
 
 def gradient_descent(
@@ -148,6 +279,8 @@ def gradient_descent(
     Y_val=None,
     callback=None,
     verbose: bool = False,
+    forward: Forward | None = None,
+    backward: Backward | None = None,
 ) -> History:
     r"""Full-batch gradient descent: every iteration uses all $m$ examples.
 
@@ -177,6 +310,9 @@ def gradient_descent(
         Called with the newest log entry (a dict) after each log.
     verbose : bool
         Print one line per log entry.
+    forward, backward : callable, optional
+        Replace forward propagation or backpropagation, as in :func:`train_step`;
+        by default the package's own.
 
     Returns
     -------
@@ -203,21 +339,28 @@ def gradient_descent(
     check_positive("alpha", alpha)
     check_positive("iterations", iterations, integer=True)
     check_positive("log_every", log_every, integer=True)
+    forward = _check_hook("forward", forward or forward_prop)
+    backward = _check_hook("backward", backward or backward_prop)
     history = History()
-    # Overflow inside a diverging run is reported by the loss check below.
+    k = 0
+
+    def observe(loss, cache, Y):
+        # The loss and the logged values at step k are those of the parameters after k updates.
+        if not math.isfinite(loss):
+            raise _diverged(loss, k, k, alpha, history)
+        if k % log_every == 0 or k == iterations:
+            if history.dead_at is None and (layer := _dead_layer(cache)) is not None:
+                _found_dead(history, k, layer)
+            acc = get_accuracy(get_predictions(cache[f"A{len(net.params) // 2}"]), Y)
+            _log(history, dict(step=k, epoch=k, loss=loss, train_accuracy=acc), val, net, forward, callback, verbose)
+
+    # Overflow inside a diverging run is reported by the loss check.
     with np.errstate(over="ignore", invalid="ignore"):
-        for k in range(iterations + 1):
-            A, cache = net.forward(X)
-            loss = cross_entropy(A, Y)
-            if not math.isfinite(loss):
-                raise _diverged(loss, k, k, alpha, history)
-            if k % log_every == 0 or k == iterations:
-                acc = get_accuracy(get_predictions(A), Y)
-                _log(history, dict(step=k, epoch=k, loss=loss, train_accuracy=acc), val, net, callback, verbose)
-            if k == iterations:
-                break
-            grads = net.backward(cache, Y)
-            net.update(grads, alpha)
+        for k in range(iterations):
+            train_step(net.params, X, Y, alpha, forward=forward, backward=backward, observe=observe)
+        k = iterations
+        A, cache = forward(net.params, X)
+        observe(cross_entropy(A, Y), cache, Y)
     return history
 
 
@@ -239,6 +382,8 @@ def sgd(
     Y_val=None,
     callback=None,
     verbose: bool = False,
+    forward: Forward | None = None,
+    backward: Backward | None = None,
 ) -> History:
     r"""Mini-batch stochastic gradient descent.
 
@@ -286,7 +431,7 @@ def sgd(
         Seed of the shuffling.
     log_every : int, optional
         Log every this many steps; by default once per epoch.
-    X_val, Y_val, callback, verbose
+    X_val, Y_val, callback, verbose, forward, backward
         As for :func:`gradient_descent`.
 
     Returns
@@ -327,13 +472,30 @@ def sgd(
         raise ValueError(f"weight_decay must be a finite number >= 0, got {weight_decay!r}")
     if schedule is not None and not callable(schedule):
         raise TypeError(f"schedule must be a function of the epoch number, got {type(schedule).__name__}")
+    forward = _check_hook("forward", forward or forward_prop)
+    backward = _check_hook("backward", backward or backward_prop)
     alpha_0 = alpha
     m = X.shape[1]
     steps_per_epoch = math.ceil(m / batch_size)
     rng = np.random.default_rng(seed)
     velocity = {"d" + k: np.zeros_like(P) for k, P in net.params.items()} if momentum else None
     history = History()
-    step, seen, loss_sum, correct = 0, 0, 0.0, 0
+    step, epoch, start = 0, 0, 0
+    tally = {"seen": 0, "loss": 0.0, "correct": 0, "dead": None}
+    L = len(net.params) // 2
+
+    def observe(loss, cache, Yb):
+        # Running sums since the last log: each batch's forward pass is done anyway.
+        if not math.isfinite(loss):
+            raise _diverged(loss, step, epoch + start / m, alpha, history)
+        tally["loss"] += loss * Yb.shape[0]
+        tally["correct"] += int(np.count_nonzero(get_predictions(cache[f"A{L}"]) == Yb))
+        tally["seen"] += Yb.shape[0]
+        # Dead over the evaluation means dead on every batch since the last log;
+        # one live batch settles it until then.
+        if tally["dead"] != 0 and history.dead_at is None:
+            tally["dead"] = _dead_layer(cache) or 0
+
     with np.errstate(over="ignore", invalid="ignore"):
         for epoch in range(epochs):
             if schedule is not None:
@@ -345,36 +507,23 @@ def sgd(
                 else:
                     idx = order[start : start + batch_size]
                     Xb, Yb = X[:, idx], Y[idx]
-                A, cache = _forward(net.params, Xb)
-                loss = cross_entropy(A, Yb)
-                if not math.isfinite(loss):
-                    raise _diverged(loss, step, epoch + start / m, alpha, history)
-                loss_sum += loss * Yb.shape[0]
-                correct += int(np.count_nonzero(get_predictions(A) == Yb))
-                seen += Yb.shape[0]
-                # --8<-- [start:sgd-step]
-                grads = _backward(net.params, cache, Yb)
-                if weight_decay:  # the gradient of (λ/2)‖W‖² is λW
-                    for k, P in net.params.items():
-                        if k[0] == "W":
-                            grads["d" + k] += weight_decay * P
-                if velocity is None:
-                    _update(net.params, grads, alpha)
-                else:
-                    for k, g in grads.items():
-                        velocity[k] *= momentum
-                        velocity[k] += g
-                    _update(net.params, velocity, alpha)
-                # --8<-- [end:sgd-step]
+                train_step(
+                    net.params, Xb, Yb, alpha,
+                    forward=forward, backward=backward, weight_decay=weight_decay,
+                    momentum=momentum, velocity=velocity,
+                    observe=observe,
+                )
                 step += 1
                 end_of_epoch = step % steps_per_epoch == 0
                 if (step % log_every == 0) if log_every else end_of_epoch:
+                    if tally["dead"]:
+                        _found_dead(history, step, tally["dead"])
                     record = dict(
                         step=step,
                         epoch=step / steps_per_epoch,
-                        loss=loss_sum / seen,
-                        train_accuracy=correct / seen,
+                        loss=tally["loss"] / tally["seen"],
+                        train_accuracy=tally["correct"] / tally["seen"],
                     )
-                    _log(history, record, val, net, callback, verbose)
-                    seen, loss_sum, correct = 0, 0.0, 0
+                    _log(history, record, val, net, forward, callback, verbose)
+                    tally.update(seen=0, loss=0.0, correct=0, dead=None)
     return history

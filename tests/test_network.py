@@ -118,10 +118,12 @@ def test_update_params_in_place():
     update_params(params, grads, alpha=0.1)
     assert params["W1"] is W1
     assert np.allclose(W1, old - 0.1)
+    # The bare step checks nothing; the Network method is the checked entry point.
+    net = Network.from_params(params)
     with pytest.raises(ValueError, match="alpha must be positive"):
-        update_params(params, grads, alpha=0.0)
+        net.update(grads, alpha=0.0)
     with pytest.raises(ValueError, match="alpha must be positive"):
-        update_params(params, grads, alpha=-1)
+        net.update(grads, alpha=-1)
 
 
 def test_float32_inputs_stay_float32():
@@ -139,20 +141,31 @@ def test_float32_inputs_stay_float32():
         (np.array([["a"] * 2] * 784), TypeError, "numeric"),
     ],
 )
-def test_forward_prop_names_bad_inputs(X, error, message):
+def test_network_forward_names_bad_inputs(X, error, message):
     with pytest.raises(error, match=message):
-        forward_prop(init_params(), X)
+        Network().forward(X)
 
 
-def test_backward_prop_names_bad_labels():
-    params = init_params()
-    _, cache = forward_prop(params, np.ones((784, 3)))
+def test_network_backward_names_bad_labels():
+    net = Network()
+    _, cache = net.forward(np.ones((784, 3)))
     with pytest.raises(ValueError, match="Y has 2 labels but there are 3 examples"):
-        backward_prop(params, cache, np.array([1, 2]))
+        net.backward(cache, np.array([1, 2]))
     with pytest.raises(ValueError, match="label 12 outside the range 0–9"):
-        backward_prop(params, cache, np.array([1, 2, 12]))
+        net.backward(cache, np.array([1, 2, 12]))
     with pytest.raises(ValueError, match="label -1"):
-        backward_prop(params, cache, np.array([1, 2, -1]))
+        net.backward(cache, np.array([1, 2, -1]))
+
+
+def test_setting_a_parameter_attribute_changes_the_parameter():
+    net = Network((4, 3, 2), seed=0)
+    net.W1 = np.zeros((3, 4))
+    assert not net.params["W1"].any() and net.params["W1"].dtype == np.float32
+    assert np.array_equal(net.predict_proba(np.ones((4, 2)))[:, 0], net.predict_proba(np.zeros((4, 2)))[:, 0])
+    with pytest.raises(ValueError, match=r"W1 must have shape \(3, 4\)"):
+        net.W1 = np.zeros((4, 3))
+    net.note = "not a parameter"
+    assert net.note == "not a parameter" and "note" not in net.params
 
 
 def test_network_wraps_the_functions():
