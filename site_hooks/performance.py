@@ -18,6 +18,7 @@ import json
 from pathlib import Path
 
 import fields
+from quantities import flops_per_step
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
@@ -60,6 +61,7 @@ def tables(report: dict) -> dict:
     out = {"machine": _machine(report)}
     peak = max(p["gflops"] for p in report["machine"]["matmul_peak"].values())
     out["peak"] = f"{peak:.0f} GFLOP/s"
+    out["step_arithmetic"] = f"{flops_per_step((784, 10, 10), 100) / (peak * 1e3):.0f} µs"
 
     race = b["time_to_92"]
     steps = race["recipe"]["epochs"] * -(-race["m_train"] // race["recipe"]["batch_size"])

@@ -1,0 +1,58 @@
+"""MkDocs hook: the ``net`` namespace of ``site_hooks/fields.py`` — counts the package computes.
+
+Parameter and weight counts, FLOPs per step, bytes of the training matrix,
+the preprocessing constants: each is computed here from ``nn_scratch``
+itself (``sum(P.size for P in net.params.values())``), so a page that quotes
+one cannot drift from the code. Nothing trains; this takes milliseconds.
+"""
+
+from __future__ import annotations
+
+import fields
+
+MNIST_TRAIN = 60_000  # images in the official training file (its IDX header says so; the loader checks it)
+PIXELS = 28 * 28
+
+
+def flops_per_step(layer_sizes: tuple[int, ...], batch_size: int) -> int:
+    r"""Multiply-adds ×2 of one training step: $W A$ forward, $dZ A^\top$ and $W^\top dZ$ backward.
+
+    The input layer needs no $W^\top dZ$ (nothing is below it); the
+    element-wise work is left out, being smaller by a factor of the layer widths.
+
+    Examples
+    --------
+    >>> flops_per_step((784, 10, 10), 100)
+    3196000
+    """
+    total = 0
+    for l, (n_in, n_out) in enumerate(zip(layer_sizes, layer_sizes[1:])):
+        products = 3 if l > 0 else 2
+        total += products * 2 * n_in * n_out * batch_size
+    return total
+
+
+def compute() -> dict:
+    import numpy as np
+
+    from nn_scratch import Network
+    from nn_scratch.preprocess import BOX_SIZE, INK_THRESHOLD
+
+    small = Network((784, 10, 10), seed=0)
+    wide = Network((784, 800, 10), seed=0)
+    n_params = sum(P.size for P in small.params.values())
+    n_biases = sum(P.size for name, P in small.params.items() if name.startswith("b"))
+    x_bytes = PIXELS * MNIST_TRAIN * np.dtype(np.float32).itemsize
+    return {
+        "params": f"{n_params:,}",
+        "weights": f"{n_params - n_biases:,}",
+        "biases": f"{n_biases:,}",
+        "wide_W1": f"{wide.params['W1'].size:,}",
+        "flops_step_100": f"{flops_per_step((784, 10, 10), 100) / 1e6:.1f} million",
+        "X_train_MB": f"{x_bytes / 1e6:.0f} MB",
+        "ink_threshold": f"{100 * INK_THRESHOLD:.0f} %",
+        "box_size": f"{BOX_SIZE} pixels",
+    }
+
+
+fields.register("net", compute, source="site_hooks/quantities.py")
