@@ -39,7 +39,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 ALLOWLIST = REPO / "tests" / "prose_allowlist.toml"
 
-_NUM = r"(?<![\w.,/^{_-])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+# Not the second factor of a shape ("28 × 28 images" is a format, "28 images" is not what it says).
+_NUM = r"(?<![\w.,/^{_-])(?<!×\s)(?<!×)(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _UNITS = (
     r"%|percent\b|per\s*cent\b|points?\b|GFLOP(?:/s)?\b|FLOPs?\b|[kKMG]i?B\b|bytes\b|ms\b|µs\b|us\b|ns\b|s\b|seconds?\b|"
     r"minutes?\b|hours?\b|×(?!\s*[\d$\\a-zA-Z(])|times\b|-fold\b|"

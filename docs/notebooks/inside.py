@@ -26,16 +26,19 @@ from nn_scratch.plots import (confusion_matrix, plot_confusion_matrix,
 #
 # Full-batch gradient descent needs hundreds of passes over the data (see
 # [Train on MNIST](../train_mnist/)). Mini-batch SGD gets further in a
-# handful: batches of 64 images, $\alpha = 0.1$, He initialisation
-# ($W \sim \mathcal N(0, 2/n_{\text{in}})$, zero biases), 5 epochs.
+# handful of epochs, with He initialisation
+# ($W \sim \mathcal N(0, 2/n_{\text{in}})$, zero biases); the cell below
+# prints the recipe.
 
 # %%
 mnist = load_mnist()
 X_train, Y_train = mnist.X_train, mnist.Y_train
 X_test, Y_test = mnist.X_test, mnist.Y_test
 
+ALPHA, EPOCHS, BATCH_SIZE = 0.1, 5, 64
+print(f"recipe: mini-batch SGD, batches of {BATCH_SIZE} images, α = {ALPHA}, {EPOCHS} epochs, He initialisation")
 net = Network((784, 10, 10), init="he", seed=0)
-history = sgd(net, X_train, Y_train, alpha=0.1, epochs=5, batch_size=64,
+history = sgd(net, X_train, Y_train, alpha=ALPHA, epochs=EPOCHS, batch_size=BATCH_SIZE,
               seed=0)
 predictions = net.predict(X_test)
 print(f"{history.epoch[-1]:g} epochs, {history.step[-1]:,} steps; "

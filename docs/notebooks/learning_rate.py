@@ -34,26 +34,28 @@ print(f"training on X_train {X_train.shape}, "
 #
 # Full-batch gradient descent computes the exact gradient of the loss over
 # all $m$ training images and takes **one** step per epoch. Mini-batch SGD
-# shuffles the images and takes one step per batch of $b$ images, with the
-# gradients averaged over that batch only ($dW = \frac1b\, dZ\, A^\top$):
-# $m / b$ noisier but much cheaper steps per epoch. Same network, same
-# initialisation (He, seed 0), same $\alpha = 0.1$, 10 epochs each:
+# shuffles the images and takes one step per batch of $B$ images, with the
+# gradients averaged over that batch only ($dW = \frac1B\, dZ\, A^\top$):
+# $m / B$ noisier but much cheaper steps per epoch. Same network, same
+# initialisation (He, seed 0), same $\alpha$, the same number of epochs for
+# each batch size (the cell prints them):
 
 # %%
 EPOCHS, ALPHA = 10, 0.1
+print(f"α = {ALPHA}, {EPOCHS} epochs for every batch size B")
 runs, rows = {}, []
-for b in (m, 1000, 100, 10):
+for B in (m, 1000, 100, 10):
     net = Network((784, 10, 10), init="he", seed=0)
     start = time.perf_counter()
-    if b == m:
+    if B == m:
         name = f"full batch ({m:,})"
         history = gradient_descent(net, X_train, Y_train, alpha=ALPHA,
                                    iterations=EPOCHS, log_every=1,
                                    X_val=X_test, Y_val=Y_test)
     else:
-        name = f"batch {b:,}"
+        name = f"batch {B:,}"
         history = sgd(net, X_train, Y_train, alpha=ALPHA, epochs=EPOCHS,
-                      batch_size=b, seed=0, X_val=X_test, Y_val=Y_test)
+                      batch_size=B, seed=0, X_val=X_test, Y_val=Y_test)
     seconds = time.perf_counter() - start
     runs[name] = history
     accuracy = history.val_accuracy[-1]
@@ -80,17 +82,19 @@ fig = plot_history(runs, x="epoch", val_label="test",
 # %% [markdown]
 # ## The learning rate
 #
-# Now the batch size is fixed at 100 and only $\alpha$ changes: five epochs
-# each, with the loss logged every 25 steps.
+# Now the batch size is fixed and only $\alpha$ changes (the cell prints the
+# recipe).
 
 # %%
 ALPHAS = (0.01, 0.1, 0.5, 2.0)
+EPOCHS, BATCH_SIZE, LOG_EVERY = 5, 100, 25
+print(f"batch size {BATCH_SIZE}, {EPOCHS} epochs per learning rate, loss logged every {LOG_EVERY} steps")
 runs, nets = {}, {}
 for alpha in ALPHAS:
     net = Network((784, 10, 10), init="he", seed=0)
     runs[f"α = {alpha:g}"] = sgd(net, X_train, Y_train, alpha=alpha,
-                                 epochs=5, batch_size=100, seed=0,
-                                 log_every=25, X_val=X_test, Y_val=Y_test)
+                                 epochs=EPOCHS, batch_size=BATCH_SIZE, seed=0,
+                                 log_every=LOG_EVERY, X_val=X_test, Y_val=Y_test)
     nets[alpha] = net
     accuracy = net.accuracy(X_test, Y_test)
     print(f"α = {alpha:<4g}  test accuracy {accuracy:7.2%}")

@@ -63,15 +63,15 @@ fig = plot_digits(X_train[:, :20], labels=Y_train[:20],
 #
 # As in the classic tutorial, weights and biases start uniform in
 # $[-0.5, 0.5)$ (`init="uniform"`) and the learning rate is $\alpha = 0.1$.
-# Every 10 iterations the loop logs the loss and accuracy on the training set,
+# Every few iterations the loop logs the loss and accuracy on the training set,
 # and on the test set (`X_val=X_test`) — only to draw its curve: the test set
 # is never used to choose anything here.
 #
-# The tutorial runs 500 iterations; this page runs **300**, to keep the build
-# of the site short — each iteration is a forward and a backward pass over
-# all 60,000 images (the time per iteration on the build machine is printed
-# below). The network is therefore not fully trained: below the curves we
-# print how much the last 50 iterations still added.
+# The tutorial runs 500 iterations; this page runs fewer (printed below), to
+# keep the build of the site short — each iteration is a forward and a
+# backward pass over every training image (the time per iteration on the
+# build machine is printed too). The network is therefore not fully trained:
+# below the curves we print how much the last iterations still added.
 
 # %%
 ITERATIONS = 300
