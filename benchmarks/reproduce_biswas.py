@@ -3,7 +3,7 @@
 The configuration of "Neural Network from Scratch" (CuPy): ReLU hidden layers,
 a softmax output, weights N(0, 1) × 0.01 and zero biases, full-batch gradient
 descent with learning rate 0.1 for 1000 iterations on all 60,000 training
-images. One iteration is about 140 GFLOP, far too much for the docs build, so
+images. One iteration is over a hundred GFLOP, far too much for the docs build, so
 this script runs it once and writes its history and result to a JSON file
 that the page "Reproducing the tutorials" plots.
 

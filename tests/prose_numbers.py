@@ -43,7 +43,7 @@ ALLOWLIST = REPO / "tests" / "prose_allowlist.toml"
 _NUM = r"(?<![\w.,/^{_-])(?<!×\s)(?<!×)(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _UNITS = (
     r"%|percent\b|per\s*cent\b|points?\b|GFLOP(?:/s)?\b|FLOPs?\b|[kKMG]i?B\b|bytes\b|ms\b|µs\b|us\b|ns\b|s\b|seconds?\b|"
-    r"minutes?\b|hours?\b|×(?!\s*[\d$\\a-zA-Z(])|times\b|-fold\b|"
+    r"minutes?\b|hours?\b|×(?!\s*(?:[\d$\\(]|[a-zA-Z]\b))|times\b|-fold\b|"
     r"parameters?\b|weights?\b|biases\b|steps?\b|iterations?\b|epochs?\b|images?\b|examples?\b|digits?\b|"
     r"seeds?\b|(?:hidden\s+)?units?\b|writers\b|rows?\b|columns?\b|pixels?\b"
 )
@@ -141,12 +141,13 @@ def prose_files(root: Path = REPO) -> list[Path]:
 
 
 def load_allowlist(path: Path = ALLOWLIST) -> list[dict]:
-    """The allow-list entries, each checked to have a page, a number and a reason."""
-    entries = tomllib.loads(path.read_text(encoding="utf-8"))["allow"]
-    for entry in entries:
-        missing = {"page", "number", "reason"} - set(entry)
-        if missing or not str(entry.get("reason", "")).strip():
+    """The allow-list, one ``{page, number, reason}`` per number (an entry may list several ``numbers``)."""
+    entries = []
+    for entry in tomllib.loads(path.read_text(encoding="utf-8"))["allow"]:
+        numbers = entry.get("numbers", [entry["number"]] if "number" in entry else [])
+        if "page" not in entry or not numbers or not str(entry.get("reason", "")).strip():
             raise ValueError(f"{path.name}: entry {entry} needs a page ('*' for every page), a number and a reason")
+        entries += [{"page": entry["page"], "number": n, "reason": entry["reason"]} for n in numbers]
     return entries
 
 
