@@ -61,7 +61,6 @@ def tables(report: dict) -> dict:
     out = {"machine": _machine(report)}
     peak = max(p["gflops"] for p in report["machine"]["matmul_peak"].values())
     out["peak"] = f"{peak:.0f} GFLOP/s"
-    out["step_arithmetic"] = f"{flops_per_step((784, 10, 10), 100) / (peak * 1e3):.0f} µs"
 
     race = b["time_to_92"]
     steps = race["recipe"]["epochs"] * -(-race["m_train"] // race["recipe"]["batch_size"])
@@ -76,6 +75,10 @@ def tables(report: dict) -> dict:
     out["race_table"] = _table(["", "training time", "per step", "threads", "test accuracy", "time ÷ nn_scratch's"], rows)
     out["race_steps"] = f"{steps:,}"
     r = race["recipe"]
+    step_flops = flops_per_step((784, 10, 10), r["batch_size"])
+    out["race_batch"] = str(r["batch_size"])
+    out["race_step_flops"] = f"{step_flops / 1e6:.1f} million"
+    out["race_step_arithmetic"] = f"{step_flops / (peak * 1e3):.0f} µs"
     out["race_recipe"] = f"{r['epochs']} epochs, batch size {r['batch_size']}, learning rate {r['alpha']:g}"
 
     full = b["full_batch"]

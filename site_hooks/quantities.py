@@ -48,7 +48,6 @@ def compute() -> dict:
         "weights": f"{n_params - n_biases:,}",
         "biases": f"{n_biases:,}",
         "wide_W1": f"{wide.params['W1'].size:,}",
-        "flops_step_100": f"{flops_per_step((784, 10, 10), 100) / 1e6:.1f} million",
         "X_train_MB": f"{x_bytes / 1e6:.0f} MB",
         "ink_threshold": f"{100 * INK_THRESHOLD:.0f} %",
         "box_size": f"{BOX_SIZE} pixels",

@@ -79,25 +79,36 @@ def _blank(match: re.Match) -> str:
 
 
 def scan_text(text: str, path: str = "<text>", first_line: int = 1, lines: list[int] | None = None) -> list[Finding]:
-    """The typed-in numbers of Markdown ``text``; ``lines`` maps each line of it to a line of ``path``."""
-    out = []
-    fenced = False
-    for i, raw in enumerate(text.split("\n")):
+    """The typed-in numbers of Markdown ``text``; ``lines`` maps each line of it to a line of ``path``.
+
+    A number and its unit may sit on two lines ("its 7,960" / "parameters").
+    """
+    raw_lines = text.split("\n")
+    clean, fenced = [], False
+    for raw in raw_lines:
         if _FENCE.match(raw):
             fenced = not fenced
-            continue
-        if fenced:
-            continue
-        line = _SKIP_INLINE.sub(_blank, raw)
-        number = lines[i] if lines else first_line + i
-        spans = []
-        for m in NUMBER_WITH_UNIT.finditer(line):
-            spans.append((m.start(), m.end(), re.sub(r"\s+", " ", m.group(0)).strip()))
-        for m in MANY_DECIMALS.finditer(line):
-            if not any(a <= m.start() < b for a, b, _ in spans):
-                spans.append((m.start(), m.end(), m.group(0)))
-        for _, _, found in sorted(spans):
-            out.append(Finding(path, number, found, raw))
+            clean.append(" " * len(raw))
+        elif fenced:
+            clean.append(" " * len(raw))
+        else:
+            clean.append(_SKIP_INLINE.sub(_blank, raw))
+    body = "\n".join(clean)
+    starts = [0]
+    for line in clean:
+        starts.append(starts[-1] + len(line) + 1)
+
+    def line_of(offset: int) -> int:
+        i = next(k for k in range(len(clean)) if starts[k + 1] > offset)
+        return i
+
+    spans = [(m.start(), m.end(), re.sub(r"\s+", " ", m.group(0)).strip()) for m in NUMBER_WITH_UNIT.finditer(body)]
+    spans += [(m.start(), m.end(), m.group(0)) for m in MANY_DECIMALS.finditer(body)
+              if not any(a <= m.start() < b for a, b, _ in spans)]
+    out = []
+    for start, _, found in sorted(spans):
+        i = line_of(start)
+        out.append(Finding(path, lines[i] if lines else first_line + i, found, raw_lines[i]))
     return out
 
 

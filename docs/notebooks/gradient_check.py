@@ -59,8 +59,8 @@ for dtype in (np.float32, np.float64):
 #
 # A float64 784-10-10 network, trained for one epoch on the first 10,000
 # training images so that the check runs at a typical point rather than at
-# the random start, then checked on 5 test images. Each of its 7,960
-# parameters costs two forward passes, so a few images are plenty.
+# the random start, then checked on 5 test images. Each of its parameters
+# (counted below) costs two forward passes, so a few images are plenty.
 
 # %%
 mnist = load_mnist(dtype=np.float64, n_train=10_000, n_test=100)

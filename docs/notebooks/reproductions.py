@@ -16,12 +16,12 @@
 # |---|---|---|---|
 # | Samson Zhang, Kaggle notebook "Simple MNIST NN from scratch" (and notes based on it) | 784-10-10, ReLU, softmax; weights and biases U(−0.5, 0.5) | full-batch gradient descent, α = 0.10, 500 iterations | ≈85% train, 84–85% on a 1,000-image dev split; one set of notes reports 69.6% dev |
 # | Elliott Chang, "Developing a Neural Network From Scratch" | 784-10-10, ReLU, softmax | gradient descent | ≈85% training accuracy |
-# | Ananda Biswas, "Neural Network from Scratch" (CuPy) | 784-500-150-10, ReLU, softmax; weights N(0, 1)×0.01, zero biases | full-batch gradient descent, η = 0.1, 1000 iterations | 90.95% test |
+# | Ananda Biswas, "Neural Network from Scratch" (CuPy) | 784-500-150-10, ReLU, softmax; weights N(0, 1)×0.01, zero biases | full-batch gradient descent, α = 0.1, 1000 iterations | 90.95% test |
 #
 # The small network runs when this site is built; the large one is far too
 # slow for that and was run once by a script whose output is committed (see
-# below). The [pitfalls](../../pitfalls/) page explains the mistakes that make
-# many copies of these networks learn less.
+# below). The [pitfalls](../../pitfalls/) page measures what the mistakes in
+# many copies of these networks do.
 
 # %%
 import json
@@ -296,7 +296,7 @@ table = [
     (
         "Ananda Biswas, “Neural Network from Scratch” (CuPy)",
         "784-500-150-10, N(0, 1)×0.01",
-        f"full batch, η = {train_cfg['alpha']}, {done} of {train_cfg['iterations']} iterations, "
+        f"full batch, α = {train_cfg['alpha']}, {done} of {train_cfg['iterations']} iterations, "
         f"{train_cfg['dtype']} (committed run)",
         f"{biswas['reported_test_accuracy']:.2%} test",
         pct(biswas["result"]["train_accuracy"]),
