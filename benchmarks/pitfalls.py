@@ -47,8 +47,8 @@ from nn_scratch import DivergenceError, Network, gradient_descent, sgd
 from nn_scratch.data import load_mnist
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pitfall_variants import backward_prop_with, forward_prop_with  # noqa: E402
-from reproduce_biswas import _cpu_model, _fingerprint, _utc_now, write_json_atomic  # noqa: E402
+from pitfall_variants import backward_prop_with, forward_prop_with
+from reproduce_biswas import _cpu_model, _fingerprint, _utc_now, write_json_atomic
 
 FORMAT = "nn-scratch/pitfalls/1"
 LAYER_SIZES = (784, 10, 10)
@@ -209,7 +209,7 @@ def main(argv=None) -> dict:
     else:
         runs = [_run_task(t) for t in tasks]
     for r in runs:
-        print(f"{r['setting']:10} {str(r['pitfall']):26} init={r['init']:7} seed {r['seed']}: {r['outcome']:9} "
+        print(f"{r['setting']:10} {r['pitfall']!s:26} init={r['init']:7} seed {r['seed']}: {r['outcome']:9} "
               f"{r.get('test_accuracy', float('nan')):.4f} ({r['seconds']:.0f} s)", flush=True)
 
     def right(setting, init):

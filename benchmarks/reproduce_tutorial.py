@@ -33,8 +33,8 @@ from nn_scratch import Network, gradient_descent
 from nn_scratch.data import load_mnist
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import tutorial_reference as tutorial  # noqa: E402
-from reproduce_biswas import _cpu_model, _fingerprint, _utc_now, write_json_atomic  # noqa: E402
+import tutorial_reference as tutorial
+from reproduce_biswas import _cpu_model, _fingerprint, _utc_now, write_json_atomic
 
 FORMAT = "nn-scratch/tutorial-as-written/1"
 KAGGLE_DEV = 1000  # the tutorial's m counts the dev rows it sets aside afterwards

@@ -8,8 +8,10 @@ set, and
 * writes each network with :func:`nn_scratch.export.export_json` to
   ``<site>/assets/models/<name>.json``, plus a manifest ``models.json`` that
   lists them for the page's JavaScript (``docs/javascripts/digit.js``);
-* replaces the line ``<!-- draw:models -->`` in ``draw.md`` with a table of the
-  networks, how they were trained and their test accuracy.
+* registers the ``draw`` namespace of ``site_hooks/fields.py``: the field
+  ``{{ draw.models_table }}`` of ``draw.md`` becomes a table of the networks,
+  how they were trained and their test accuracy, and ``{{ draw.n_train }}``,
+  ``{{ draw.n_test }}`` the numbers of images they were trained and tested on.
 
 MNIST comes from :func:`nn_scratch.data.load_mnist`, like the notebooks': the
 files in ``NN_SCRATCH_DATA`` or the user's cache, downloaded and verified once if
@@ -24,14 +26,13 @@ import logging
 import time
 from pathlib import Path
 
+import fields
 from mkdocs.exceptions import PluginError
 from nn_scratch._files import atomic_write
 from threadpoolctl import threadpool_limits
 
 log = logging.getLogger("mkdocs.hooks.draw")
 
-PAGE = "draw.md"
-MARKER = "<!-- draw:models -->"
 MODELS_DIR = "assets/models"
 
 # The first network is the page's default. Each trains in one to two seconds on a free core.
@@ -130,13 +131,13 @@ def _table(trained: dict) -> str:
     return "\n".join(rows)
 
 
-def on_page_markdown(markdown, page, config, files):
-    """Put the table of the trained networks into the draw page."""
-    if page.file.src_uri != PAGE:
-        return markdown
-    if MARKER not in markdown:
-        raise PluginError(f"draw hook: {PAGE} must contain the line {MARKER} for the table of networks")
-    return markdown.replace(MARKER, _table(_train_all()))
+def _fields() -> dict:
+    trained = _train_all()
+    meta = next(iter(trained.values()))[1]
+    return {"models_table": _table(trained), "n_train": f"{meta['train_examples']:,}", "n_test": f"{meta['test_examples']:,}"}
+
+
+fields.register("draw", _fields, source="site_hooks/draw.py")
 
 
 def _write_json(path: Path, data) -> None:

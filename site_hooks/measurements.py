@@ -30,7 +30,7 @@ PAGE = "pitfalls.md"
 DATA = Path(__file__).resolve().parents[1] / "docs" / "data" / "pitfalls.json"
 SEVERITY = {"crashes": 0, "nonfinite": 1, "costs": 2, "gains": 3, "no_effect": 4}
 SETTING_NAMES = {"full_batch": "full-batch gradient descent", "sgd": "mini-batch SGD"}
-_MARKER = re.compile(r"^<!-- pitfall: ([\w, ]+) -->$", re.M)
+_MARKER = re.compile(r"^<!-- pitfall: ([\w, ]+) -->$", re.MULTILINE)
 
 
 def load(path: Path = DATA) -> dict:

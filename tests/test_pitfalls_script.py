@@ -10,7 +10,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-import pitfalls  # noqa: E402
+import pitfalls
 
 
 def _run(script, out, *args, mnist_folder):

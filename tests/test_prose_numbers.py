@@ -10,8 +10,14 @@ source or a constant of the format — add it to the allow-list with its reason.
 from __future__ import annotations
 
 import pytest
-
-from prose_numbers import REPO, load_allowlist, prose_files, scan_file, scan_text, unexplained
+from prose_numbers import (
+    REPO,
+    load_allowlist,
+    prose_files,
+    scan_file,
+    scan_text,
+    unexplained,
+)
 
 
 def test_every_number_in_the_prose_is_filled_or_explained():
