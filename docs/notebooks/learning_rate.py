@@ -16,6 +16,7 @@
 import time
 
 import numpy as np
+from IPython.display import Markdown, display
 
 from nn_scratch import DivergenceError, Network, gradient_descent, sgd
 from nn_scratch.data import load_mnist
@@ -64,6 +65,12 @@ for B in (m, 1000, 100, 10):
 print(f"{'':19} {'updates':>8} {'seconds':>8} {'test accuracy':>14}")
 for name, steps, seconds, accuracy in rows:
     print(f"{name:19} {steps:8,} {seconds:8.2f} {accuracy:14.2%}")
+by_name = {name: (seconds, accuracy) for name, _, seconds, accuracy in rows}
+(s10, a10), (s100, a100) = by_name["batch 10"], by_name["batch 100"]
+display(Markdown(
+    f"Batches of 10 reached {a10:.2%} against {a100:.2%} for batches of 100 "
+    f"({'better' if a10 > a100 else 'no better'}), and their epochs took {s10 / s100:.1f} times as long."
+))
 
 # %%
 fig = plot_history(runs, x="epoch", val_label="test",
@@ -73,11 +80,10 @@ fig = plot_history(runs, x="epoch", val_label="test",
 # Per epoch, mini-batches win by far: ten epochs of full-batch descent are
 # only ten small steps. Each mini-batch gradient is a noisy estimate of the
 # full one, but a thousand noisy steps downhill go much further than ten
-# exact ones. The gain stops somewhere: batches of 10 do no better than
-# batches of 100 here, the noise of their steps shows in the test curve, and
-# an epoch takes longer (the table), because many tiny matrix products pay
-# NumPy's overhead per call over and over. Batches of around a hundred are
-# the usual compromise.
+# exact ones. The gain stops somewhere: compare batches of 10 with batches of
+# 100 in the table and the sentence under it. Tiny batches pay NumPy's
+# overhead per call over and over, and the noise of their steps shows in the
+# test curve. Batches of around a hundred are the usual compromise.
 
 # %% [markdown]
 # ## The learning rate
@@ -150,10 +156,17 @@ for alpha in (1.0, 1e2, 1e4, 1e6, 1e8):
         print(f"α = {alpha:<5g}  finished: loss {loss:7.3f}, "
               f"training accuracy {accuracy:.2%}")
         outcomes[f"α = {alpha:g}"] = history
+loud = [name for name, run in outcomes.items() if isinstance(run, DivergenceError)]
+silent = [name for name, run in outcomes.items() if not isinstance(run, DivergenceError) and run.train_accuracy[-1] < 0.5]
+display(Markdown(
+    f"Stopped with `DivergenceError`: {', '.join(loud) or 'none'}. Finished without an error but "
+    f"below 50 % training accuracy: {', '.join(silent) or 'none'}."
+))
 
 # %% [markdown]
-# Every learning rate from 100 up fails, but only the most extreme one fails
-# loudly. Passing the `DivergenceError` itself to `plot_history` draws that
+# A run can fail silently (finishing with a finite loss and a useless network)
+# or loudly (`DivergenceError`); the sentence above says which each one did.
+# Passing the `DivergenceError` itself to `plot_history` draws that
 # run up to where it stopped and marks its last logged point with ×. The loss
 # axis is logarithmic here, to fit the failed runs.
 
