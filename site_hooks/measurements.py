@@ -97,9 +97,11 @@ def numbers(report: dict) -> dict:
             rows.append(f"| `{key}` | {SETTING_NAMES[name]} | {label} |")
     out["table"] = "\n".join(rows)
     net = report["network"]
+    # --n-train keeps the first N images of the training file (a subset, when the machine was too busy for all)
+    subset = f"the first {report['n_train']:,} of " if "--n-train" in report["provenance"]["command"] else "all "
     out["setting"] = (
         f"the {'-'.join(map(str, net['layer_sizes']))} network with weights and biases from U(−0.5, 0.5), "
-        f"{_setting(report, 'full_batch')} on the {report['n_train']:,} official training images, "
+        f"{_setting(report, 'full_batch')} on {subset}the official training images, "
         f"seeds {', '.join(map(str, report['seeds']))}; the batch-size pitfalls also with {_setting(report, 'sgd')}"
     )
     p = report["provenance"]
