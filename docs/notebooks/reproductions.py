@@ -253,7 +253,7 @@ print(f"training accuracy {better_train:.2%}, test accuracy {better_test:.2%}")
 
 # %%
 def without_step_0(h: dict) -> dict:
-    return {k: v[1:] if len(v) else v for k, v in h.items()}
+    return {k: v[1:] if isinstance(v, list) else v for k, v in h.items()}
 
 
 fig = plot_history(
