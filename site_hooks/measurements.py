@@ -112,6 +112,8 @@ def numbers(report: dict) -> dict:
     )
     out["seeds"] = str(len(report["seeds"]))
     out["kaggle_dev"] = f"{report['kaggle_dev']:,}"
+    out["full_batch_m_scale"] = f"{report['n_train'] / (report['n_train'] + report['kaggle_dev']):.3f}"
+    out["sgd_m_scale"] = f"{report['settings']['sgd']['batch_size'] / report['n_train']:.4f}"
     return out
 
 
