@@ -47,7 +47,9 @@ def run_recipe(data, recipe: dict, *, n_threads: int) -> dict:
         # Test accuracy after each epoch, for the plot; its cost is excluded from the training time.
         nonlocal evaluation
         start = time.perf_counter()
-        curve.append({"epoch": record["epoch"], "train_loss": record["loss"], "test_accuracy": net.accuracy(X_test, Y_test)})
+        curve.append(
+            {"epoch": record["epoch"], "train_loss": record["loss"], "test_accuracy": net.accuracy(X_test, Y_test)}
+        )
         evaluation += time.perf_counter() - start
 
     with threads(n_threads):

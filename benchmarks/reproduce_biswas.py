@@ -34,20 +34,20 @@ import platform
 import shlex
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
 import nn_scratch
 from nn_scratch import Network, gradient_descent
-from nn_scratch._files import atomic_write
 from nn_scratch.data import load_mnist
+from nn_scratch.files import atomic_write
 from nn_scratch.training import History
 
 FORMAT = "nn-scratch/reproduction/1"
 LAYER_SIZES = (784, 500, 150, 10)
-SOURCE = "Ananda Biswas, \"Neural Network from Scratch\" (CuPy)"
+SOURCE = 'Ananda Biswas, "Neural Network from Scratch" (CuPy)'
 REPORTED_TEST_ACCURACY = 0.9095
 
 
@@ -56,7 +56,7 @@ class _TimeLimit(Exception):
 
 
 def _utc_now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def write_json_atomic(path: Path, data: dict) -> None:

@@ -28,10 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from accuracy import run_recipe  # noqa: E402
 from common import DEFAULT_OUT, REPO, load_average, load_data, machine, matmul_peak, threads  # noqa: E402
+from nn_scratch.files import atomic_write  # noqa: E402
 from scaling import scaling, step_breakdown  # noqa: E402
 from speed import full_batch, minibatch_race, time_to_accuracy  # noqa: E402
-
-from nn_scratch._files import atomic_write  # noqa: E402
 
 QUICK_OUT = Path(tempfile.gettempdir()) / "nn-scratch-benchmarks-quick.json"
 BENCHMARKS = ("time_to_92", "full_batch", "wide", "scaling", "accuracy")
@@ -71,7 +70,11 @@ TARGETS = {
     "time_to_92": {"nn_scratch_seconds_at_most": 0.5, "pytorch_over_nn_scratch_at_least": 5.0},
     "full_batch": {"nn_scratch_seconds_at_most": 0.050, "tutorial_over_nn_scratch_at_least": 3.5},
     "wide": {"nn_scratch_over_pytorch_at_most": 1.0},
-    "accuracy": {"wide_test_accuracy_at_least": 0.983, "wide_training_seconds_at_most": 180, "small_test_accuracy_at_least": 0.945},
+    "accuracy": {
+        "wide_test_accuracy_at_least": 0.983,
+        "wide_training_seconds_at_most": 180,
+        "small_test_accuracy_at_least": 0.945,
+    },
 }
 
 
@@ -140,8 +143,12 @@ def run(args) -> dict:
             result = full_batch(data, repeats=repeats, thread_counts=thread_counts)
         elif name == "wide":
             result = minibatch_race(
-                data, RECIPE_WIDE, layer_sizes=(784, 800, 10), repeats=max(1, repeats // 2),
-                thread_counts=thread_counts, peers=("pytorch",),
+                data,
+                RECIPE_WIDE,
+                layer_sizes=(784, 800, 10),
+                repeats=max(1, repeats // 2),
+                thread_counts=thread_counts,
+                peers=("pytorch",),
             )
             long_threads = result["peers"]["nn_scratch"]["best"]["threads"]
             peak = max(p["gflops"] for p in header["matmul_peak"].values())
@@ -159,17 +166,36 @@ def run(args) -> dict:
                 n_threads=long_threads,
             )
             result["step_breakdown"] = [
-                step_breakdown(data, (784, 10, 10), batch_size=RECIPE_92["batch_size"], alpha=RECIPE_92["alpha"], n_threads=long_threads),
-                step_breakdown(data, (784, 800, 10), batch_size=RECIPE_WIDE["batch_size"], alpha=RECIPE_WIDE["alpha"], n_threads=long_threads),
+                step_breakdown(
+                    data,
+                    (784, 10, 10),
+                    batch_size=RECIPE_92["batch_size"],
+                    alpha=RECIPE_92["alpha"],
+                    n_threads=long_threads,
+                ),
+                step_breakdown(
+                    data,
+                    (784, 800, 10),
+                    batch_size=RECIPE_WIDE["batch_size"],
+                    alpha=RECIPE_WIDE["alpha"],
+                    n_threads=long_threads,
+                ),
             ]
         elif name == "accuracy":
             n_threads = long_threads
             recipes = {k: _quick_recipe(r) if quick else r for k, r in ACCURACY_RECIPES.items()}
-            runs = [run_recipe(data, dict(recipes["small"], seed=s), n_threads=n_threads) for s in SMALL_SEEDS[: 2 if quick else None]]
+            runs = [
+                run_recipe(data, dict(recipes["small"], seed=s), n_threads=n_threads)
+                for s in SMALL_SEEDS[: 2 if quick else None]
+            ]
             accuracies = sorted(run["test_accuracy"] for run in runs)
             result = {
                 "wide": run_recipe(data, recipes["wide"], n_threads=n_threads),
-                "small": {"runs": runs, "best_test_accuracy": accuracies[-1], "median_test_accuracy": accuracies[len(accuracies) // 2]},
+                "small": {
+                    "runs": runs,
+                    "best_test_accuracy": accuracies[-1],
+                    "median_test_accuracy": accuracies[len(accuracies) // 2],
+                },
             }
         else:
             raise ValueError(f"unknown benchmark {name!r}; choose from {', '.join(BENCHMARKS)}")
@@ -210,24 +236,34 @@ def write_json(report: dict, path: Path) -> None:
 
 
 def summary(report: dict) -> str:
-    lines = [f"machine: {report['machine']['cpu']}, {report['machine']['cores']} cores, load {report['machine']['load_average_start']}"]
+    lines = [
+        f"machine: {report['machine']['cpu']}, {report['machine']['cores']} cores, load {report['machine']['load_average_start']}"
+    ]
     b = report["benchmarks"]
     if "time_to_92" in b:
         for peer, info in b["time_to_92"]["peers"].items():
             if "best" in info:
-                lines.append(f"time_to_92  {peer:11} {info['best']['seconds']:8.3f} s  test acc {info['test_accuracy']:.4f}")
+                lines.append(
+                    f"time_to_92  {peer:11} {info['best']['seconds']:8.3f} s  test acc {info['test_accuracy']:.4f}"
+                )
         lines += [f"time_to_92  {k} = {v:.2f}" for k, v in b["time_to_92"]["ratios"].items()]
     if "full_batch" in b:
         lines += [f"full_batch  {k:20} {v * 1e3:8.1f} ms" for k, v in b["full_batch"]["best_seconds"].items()]
         lines += [f"full_batch  {k} = {v:.2f}" for k, v in b["full_batch"]["ratios"].items()]
-        lines.append(f"full_batch  float64 equivalence: {b['full_batch']['equivalence_float64']['max_relative_difference']}")
+        lines.append(
+            f"full_batch  float64 equivalence: {b['full_batch']['equivalence_float64']['max_relative_difference']}"
+        )
     if "wide" in b:
         for peer, info in b["wide"]["peers"].items():
             if "best" in info:
-                lines.append(f"wide        {peer:11} {info['best']['seconds']:8.3f} s/epoch  {info['gflops_per_second']:.1f} GFLOP/s")
+                lines.append(
+                    f"wide        {peer:11} {info['best']['seconds']:8.3f} s/epoch  {info['gflops_per_second']:.1f} GFLOP/s"
+                )
     if "scaling" in b:
         for row in b["scaling"]["by_width"] + b["scaling"]["by_examples"]:
-            lines.append(f"scaling     width {row['width']:5} m {row['m']:6}  {row['seconds']:7.3f} s  {row['gflops_per_second']:6.1f} GFLOP/s")
+            lines.append(
+                f"scaling     width {row['width']:5} m {row['m']:6}  {row['seconds']:7.3f} s  {row['gflops_per_second']:6.1f} GFLOP/s"
+            )
     if "accuracy" in b:
         for r in [b["accuracy"]["wide"], *b["accuracy"]["small"]["runs"]]:
             label = "-".join(map(str, r["recipe"]["layer_sizes"])) + f" seed {r['recipe']['seed']}"
@@ -242,12 +278,17 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="smoke run on 2,000 training images, seconds")
     parser.add_argument(
-        "--out", type=Path,
+        "--out",
+        type=Path,
         help=f"JSON file to write (default {DEFAULT_OUT.relative_to(REPO)}; with --quick, {QUICK_OUT})",
     )
-    parser.add_argument("--only", type=lambda s: tuple(s.split(",")), help=f"comma-separated subset of {','.join(BENCHMARKS)}")
+    parser.add_argument(
+        "--only", type=lambda s: tuple(s.split(",")), help=f"comma-separated subset of {','.join(BENCHMARKS)}"
+    )
     parser.add_argument("--repeats", type=int, help="timed repetitions per measurement (default 3, quick 1)")
-    parser.add_argument("--threads", type=lambda s: tuple(int(n) for n in s.split(",")), help="thread limits to try, e.g. 1,2")
+    parser.add_argument(
+        "--threads", type=lambda s: tuple(int(n) for n in s.split(",")), help="thread limits to try, e.g. 1,2"
+    )
     args = parser.parse_args(argv)
     for name in args.only or ():
         if name not in BENCHMARKS:

@@ -94,8 +94,11 @@ def step_breakdown(data, layer_sizes, *, batch_size: int, alpha: float, n_thread
             ends = (t1, marks["forward"], marks["loss"], marks["accuracy"], marks["backward"], t2)
             for phase, begin, end in zip(PHASES, (t0, *ends[:-1]), ends, strict=True):
                 spent[phase] += end - begin
-        whole = timed(lambda n: sgd(n, X, Y, alpha=alpha, epochs=1, batch_size=batch_size, seed=0), 1,
-                      setup=lambda: Network(layer_sizes, seed=0))
+        whole = timed(
+            lambda n: sgd(n, X, Y, alpha=alpha, epochs=1, batch_size=batch_size, seed=0),
+            1,
+            setup=lambda: Network(layer_sizes, seed=0),
+        )
     steps = -(-m // batch_size)
     return {
         "layer_sizes": list(layer_sizes),

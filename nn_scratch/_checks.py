@@ -19,10 +19,7 @@ def check_matrix(name: str, A, *, rows: int | None = None, finite: bool = True) 
     if A.dtype == object or not (np.issubdtype(A.dtype, np.number) or A.dtype == bool):
         raise TypeError(f"{name} must be a numeric array, got dtype {A.dtype}")
     if A.ndim != 2:
-        raise ValueError(
-            f"{name} must be 2-D (features × examples, one example per column), "
-            f"got shape {A.shape}"
-        )
+        raise ValueError(f"{name} must be 2-D (features × examples, one example per column), got shape {A.shape}")
     if rows is not None and A.shape[0] != rows:
         hint = ""
         if A.shape[1] == rows:

@@ -28,6 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .files import atomic_write
+
 __all__ = ["main", "build_parser"]
 
 PROG = "nn-scratch"
@@ -49,9 +51,7 @@ def _require(module: str, package: str, purpose: str):
     try:
         return importlib.import_module(module)
     except ImportError:
-        raise _UsageError(
-            f"{PROG}: error: {purpose} needs {package}, which is not installed: {_EXTRA_HINT}"
-        ) from None
+        raise _UsageError(f"{PROG}: error: {purpose} needs {package}, which is not installed: {_EXTRA_HINT}") from None
 
 
 # ---------------------------------------------------------------------------
@@ -140,30 +140,70 @@ def build_parser() -> argparse.ArgumentParser:
         **raw,
     )
     net = train.add_argument_group("network")
-    net.add_argument("--layers", type=_layers, default=(784, 10, 10), metavar="SIZES",
-                     help="units per layer, input first (default: 784,10,10)")
-    net.add_argument("--init", choices=("he", "uniform", "normal"), default="he",
-                     help="weight initialisation (default: he)")
-    net.add_argument("--dtype", choices=("float32", "float64"), default="float32",
-                     help="floating-point type of parameters and data (default: float32)")
-    net.add_argument("--seed", type=int, default=0, metavar="N", help="seed of the initialisation and shuffling (default: 0)")
+    net.add_argument(
+        "--layers",
+        type=_layers,
+        default=(784, 10, 10),
+        metavar="SIZES",
+        help="units per layer, input first (default: 784,10,10)",
+    )
+    net.add_argument(
+        "--init", choices=("he", "uniform", "normal"), default="he", help="weight initialisation (default: he)"
+    )
+    net.add_argument(
+        "--dtype",
+        choices=("float32", "float64"),
+        default="float32",
+        help="floating-point type of parameters and data (default: float32)",
+    )
+    net.add_argument(
+        "--seed", type=int, default=0, metavar="N", help="seed of the initialisation and shuffling (default: 0)"
+    )
     opt = train.add_argument_group("training")
-    opt.add_argument("--method", choices=("gd", "sgd"), default="sgd",
-                     help="gd: full-batch gradient descent; sgd: mini-batch SGD (default: sgd)")
-    opt.add_argument("--alpha", "--lr", type=_positive_float, default=0.1, dest="alpha", metavar="ALPHA",
-                     help="learning rate (default: 0.1)")
-    opt.add_argument("--iterations", type=_positive_int, default=500, metavar="N",
-                     help="updates of full-batch gd (default: 500)")
-    opt.add_argument("--epochs", type=_positive_int, default=10, metavar="N", help="passes over the data for sgd (default: 10)")
-    opt.add_argument("--batch-size", type=_positive_int, default=64, metavar="N", help="examples per sgd step (default: 64)")
-    opt.add_argument("--momentum", type=_momentum, default=0.0, metavar="MU", help="sgd momentum in [0, 1) (default: 0)")
-    opt.add_argument("--validation-size", type=_non_negative_int, default=0, metavar="N",
-                     help="hold out N training examples, logged as validation (default: 0)")
-    opt.add_argument("--n-train", type=_positive_int, metavar="N",
-                     help="train on the first N training examples only (quick experiments)")
+    opt.add_argument(
+        "--method",
+        choices=("gd", "sgd"),
+        default="sgd",
+        help="gd: full-batch gradient descent; sgd: mini-batch SGD (default: sgd)",
+    )
+    opt.add_argument(
+        "--alpha",
+        "--lr",
+        type=_positive_float,
+        default=0.1,
+        dest="alpha",
+        metavar="ALPHA",
+        help="learning rate (default: 0.1)",
+    )
+    opt.add_argument(
+        "--iterations", type=_positive_int, default=500, metavar="N", help="updates of full-batch gd (default: 500)"
+    )
+    opt.add_argument(
+        "--epochs", type=_positive_int, default=10, metavar="N", help="passes over the data for sgd (default: 10)"
+    )
+    opt.add_argument(
+        "--batch-size", type=_positive_int, default=64, metavar="N", help="examples per sgd step (default: 64)"
+    )
+    opt.add_argument(
+        "--momentum", type=_momentum, default=0.0, metavar="MU", help="sgd momentum in [0, 1) (default: 0)"
+    )
+    opt.add_argument(
+        "--validation-size",
+        type=_non_negative_int,
+        default=0,
+        metavar="N",
+        help="hold out N training examples, logged as validation (default: 0)",
+    )
+    opt.add_argument(
+        "--n-train",
+        type=_positive_int,
+        metavar="N",
+        help="train on the first N training examples only (quick experiments)",
+    )
     out = train.add_argument_group("output")
-    out.add_argument("-o", "--output", default="model.npz", metavar="MODEL",
-                     help="where to save the model (default: model.npz)")
+    out.add_argument(
+        "-o", "--output", default="model.npz", metavar="MODEL", help="where to save the model (default: model.npz)"
+    )
     out.add_argument("--plot", metavar="PNG", help="save loss and accuracy curves to this image (needs matplotlib)")
     out.add_argument("--history", metavar="FILE", help="save the logged history as .json or .csv")
     out.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -222,7 +262,9 @@ def _load_network(path):
         raise _UsageError(f"{PROG}: error: {e}") from None
     sizes = net.layer_sizes
     if sizes[0] != 784 or sizes[-1] != 10:
-        raise _UsageError(f"{PROG}: error: {path}: a network with layer sizes {sizes} is not an MNIST classifier (784,…,10)")
+        raise _UsageError(
+            f"{PROG}: error: {path}: a network with layer sizes {sizes} is not an MNIST classifier (784,…,10)"
+        )
     return net
 
 
@@ -236,17 +278,15 @@ def _check_output(path: str, what: str, suffixes=None) -> Path:
 
 
 def _write_history(history, path: Path):
-    from ._files import atomic_write
-
     data = history.to_dict()
     if path.suffix.lower() == ".json":
         text = json.dumps(data, indent=1) + "\n"
     else:
-        columns = [k for k, v in data.items() if v]
+        columns = [k for k, v in data.items() if isinstance(v, list) and v]
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows(zip(*(data[k] for k in columns)))
+        writer.writerows(zip(*(data[k] for k in columns), strict=True))
         text = buffer.getvalue()
     atomic_write(path, text)
 
@@ -255,8 +295,9 @@ def _write_plot(history, path: Path):
     from .plots import plot_history
 
     fig = plot_history(history)
+    fmt = path.suffix.lower().lstrip(".") or "png"
     try:
-        fig.savefig(path, dpi=120)
+        atomic_write(path, lambda f: fig.savefig(f, dpi=120, format=fmt))
     finally:
         import matplotlib.pyplot as plt
 
@@ -274,12 +315,7 @@ def _log_interval(steps_per_epoch: int, per_epoch: int = 10) -> int:
     return min(divisors, key=lambda d: (abs(np.log(d / target)), -d)) if target > 1 else 1
 
 
-def _train(args) -> int:
-    from . import __version__
-    from .io import save_model
-    from .network import Network
-    from .training import DivergenceError, gradient_descent, sgd
-
+def _checked_train_outputs(args):
     # Everything that can be refused is refused before minutes of training.
     output = _check_output(args.output, "output")
     history_path = _check_output(args.history, "--history", (".json", ".csv")) if args.history else None
@@ -296,28 +332,29 @@ def _train(args) -> int:
         raise _UsageError(
             f"{PROG} train: error: --n-train {args.n_train} is more than the {available} training examples available"
         )
+    return output, history_path, plot_path, tqdm
 
-    data = _load_data(args, dtype=np.dtype(args.dtype), validation_size=args.validation_size,
-                      seed=args.seed, n_train=args.n_train)
-    net = Network(args.layers, init=args.init, seed=args.seed, dtype=np.dtype(args.dtype))
-    m = data.X_train.shape[1]
-    val = {} if data.X_val is None else {"X_val": data.X_val, "Y_val": data.Y_val}
+
+def _recipe(args, m: int) -> tuple[dict, int, str]:
+    """The training function's keywords from the arguments, with the progress bar's total and unit."""
     if args.method == "gd":
-        total, unit = args.iterations, "it"
-        log_every = max(1, args.iterations // 200)
-        run = lambda cb: gradient_descent(net, data.X_train, data.Y_train, alpha=args.alpha,
-                                          iterations=args.iterations, log_every=log_every, callback=cb, **val)
-    else:
-        steps_per_epoch = -(-m // args.batch_size)
-        total, unit = args.epochs * steps_per_epoch, "step"
-        log_every = _log_interval(steps_per_epoch)
-        run = lambda cb: sgd(net, data.X_train, data.Y_train, alpha=args.alpha, epochs=args.epochs,
-                             batch_size=args.batch_size, momentum=args.momentum, seed=args.seed,
-                             log_every=log_every, callback=cb, **val)
+        recipe = {"alpha": args.alpha, "iterations": args.iterations, "log_every": max(1, args.iterations // 200)}
+        return recipe, args.iterations, "it"
+    steps_per_epoch = -(-m // args.batch_size)
+    recipe = {
+        "alpha": args.alpha,
+        "epochs": args.epochs,
+        "batch_size": args.batch_size,
+        "momentum": args.momentum,
+        "seed": args.seed,
+        "log_every": _log_interval(steps_per_epoch),
+    }
+    return recipe, args.epochs * steps_per_epoch, "step"
 
-    desc = f"{args.method} {'-'.join(map(str, args.layers))}"
-    bar = None if tqdm is None else tqdm.tqdm(total=total, unit=unit, desc=desc,
-                                              file=sys.stderr, dynamic_ncols=True)
+
+def _progress_bar(tqdm, total: int, unit: str, desc: str):
+    """A tqdm bar (None without tqdm) and the training callback that moves it."""
+    bar = None if tqdm is None else tqdm.tqdm(total=total, unit=unit, desc=desc, file=sys.stderr, dynamic_ncols=True)
 
     def callback(record):
         if bar is not None:
@@ -327,14 +364,12 @@ def _train(args) -> int:
             bar.set_postfix(postfix, refresh=False)
             bar.update(record["step"] - bar.n)
 
-    try:
-        history = run(callback)
-    except DivergenceError as e:
-        print(f"{PROG}: {e}", file=sys.stderr)
-        return 1
-    finally:
-        if bar is not None:
-            bar.close()
+    return bar, callback
+
+
+def _metadata(args, net, data, recipe: dict) -> dict:
+    """Accuracies (also printed) and the settings, to be saved with the model."""
+    from . import __version__
 
     results = {"train_accuracy": net.accuracy(data.X_train, data.Y_train)}
     if data.X_val is not None:
@@ -342,21 +377,43 @@ def _train(args) -> int:
     results["test_accuracy"] = net.accuracy(data.X_test, data.Y_test)
     for name, value in results.items():
         print(f"{name.replace('_', ' '):15} {value:.4f}")
-
     settings = {k: getattr(args, k) for k in ("method", "alpha", "init", "dtype", "seed", "validation_size")}
     settings["layer_sizes"] = list(args.layers)
-    settings["n_train"] = m
-    if args.method == "gd":
-        settings["iterations"] = args.iterations
-    else:
-        settings.update(epochs=args.epochs, batch_size=args.batch_size, momentum=args.momentum)
-    metadata = {
+    settings["n_train"] = data.X_train.shape[1]
+    keys = ("iterations",) if args.method == "gd" else ("epochs", "batch_size", "momentum")
+    settings.update({k: recipe[k] for k in keys})
+    return {
         **results,
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "nn_scratch_version": __version__,
         "training": settings,
     }
-    save_model(net, output, metadata=metadata)
+
+
+def _train(args) -> int:
+    from .io import save_model
+    from .network import Network
+    from .training import DivergenceError, gradient_descent, sgd
+
+    output, history_path, plot_path, tqdm = _checked_train_outputs(args)
+    dtype = np.dtype(args.dtype)
+    data = _load_data(args, dtype=dtype, validation_size=args.validation_size, seed=args.seed, n_train=args.n_train)
+    net = Network(args.layers, init=args.init, seed=args.seed, dtype=dtype)
+    recipe, total, unit = _recipe(args, data.X_train.shape[1])
+    if data.X_val is not None:
+        recipe.update(X_val=data.X_val, Y_val=data.Y_val)
+    train = gradient_descent if args.method == "gd" else sgd
+    bar, callback = _progress_bar(tqdm, total, unit, f"{args.method} {'-'.join(map(str, args.layers))}")
+    try:
+        history = train(net, data.X_train, data.Y_train, callback=callback, **recipe)
+    except DivergenceError as e:
+        print(f"{PROG}: {e}", file=sys.stderr)
+        return 1
+    finally:
+        if bar is not None:
+            bar.close()
+
+    save_model(net, output, metadata=_metadata(args, net, data, recipe))
     print(f"saved model to {output}")
     if history_path is not None:
         _write_history(history, history_path)
@@ -403,7 +460,7 @@ def _predict(args) -> int:
         except ValueError as e:
             raise _UsageError(f"{PROG}: error: {name}: {e}") from None
     A = net.predict_proba(np.stack(columns, axis=1))
-    for name, column in zip(args.images, A.T):
+    for name, column in zip(args.images, A.T, strict=True):
         digit = int(column.argmax())
         print(f"{name}: {digit}  (p = {float(column[digit]):.4f})")
     return 0

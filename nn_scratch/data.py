@@ -256,7 +256,9 @@ def read_idx(path, kind: str, *, count: int | None = None, sha256: str | None = 
             if not 0 < n_items <= MAX_ITEMS:
                 raise MNISTFileError(f"{path}: absurd header: {n_items} {kind} (expected 1 to {MAX_ITEMS})", path)
             if count is not None and n_items != count:
-                raise MNISTFileError(f"{path}: the header announces {n_items} {kind}, this file must hold {count}", path)
+                raise MNISTFileError(
+                    f"{path}: the header announces {n_items} {kind}, this file must hold {count}", path
+                )
             count = n_items
             if kind == "images" and dims[1:] != [ROWS, COLS]:
                 raise MNISTFileError(
@@ -712,7 +714,9 @@ def load_mnist(
                 raise  # never delete a user's own files
             Path(e.path).unlink(missing_ok=True)  # a bad file must not stay in the cache
             if not download:
-                raise MNISTFileError(f"{e} It was removed from the cache; load again with download=True.", e.path) from None
+                raise MNISTFileError(
+                    f"{e} It was removed from the cache; load again with download=True.", e.path
+                ) from None
             fetch()
             files = _files_in(folder)
     train_images, train_labels = arrays["train-images-idx3-ubyte"], arrays["train-labels-idx1-ubyte"]

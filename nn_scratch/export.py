@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._files import atomic_write
+from .files import atomic_write
 from .network import DTYPES, Network
 
 __all__ = ["FORMAT", "VERSION", "network_to_dict", "network_from_dict", "export_json", "load_json"]

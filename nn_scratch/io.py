@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._files import atomic_write
+from .files import atomic_write
 from .network import Network, layer_sizes_of
 
 __all__ = ["FORMAT_VERSION", "ModelFileError", "save_model", "load_model"]
@@ -94,8 +94,10 @@ def save_model(net: Network, path, metadata: dict | None = None) -> Path:
 def _scalar(npz, key, path, kind):
     a = npz[key]
     if a.shape != () or a.dtype.kind != kind:
-        raise ModelFileError(f"{path}: {key!r} must be a single {'integer' if kind == 'i' else 'string'}, "
-                             f"got shape {a.shape} dtype {a.dtype}")
+        raise ModelFileError(
+            f"{path}: {key!r} must be a single {'integer' if kind == 'i' else 'string'}, "
+            f"got shape {a.shape} dtype {a.dtype}"
+        )
     return a[()]
 
 

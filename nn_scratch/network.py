@@ -13,8 +13,10 @@ and backwards
 
 $$
 \begin{aligned}
-dZ^{[2]} &= A^{[2]} - Y, & dW^{[2]} &= \tfrac1m\, dZ^{[2]} A^{[1]\top}, & db^{[2]} &= \tfrac1m \textstyle\sum_i dZ^{[2]}_{:,i},\\
-dZ^{[1]} &= W^{[2]\top} dZ^{[2]} \odot \mathrm{ReLU}'(Z^{[1]}), & dW^{[1]} &= \tfrac1m\, dZ^{[1]} X^\top, & db^{[1]} &= \tfrac1m \textstyle\sum_i dZ^{[1]}_{:,i}.
+dZ^{[2]} &= A^{[2]} - Y, & dW^{[2]} &= \tfrac1m\, dZ^{[2]} A^{[1]\top},
+    & db^{[2]} &= \tfrac1m \textstyle\sum_i dZ^{[2]}_{:,i},\\
+dZ^{[1]} &= W^{[2]\top} dZ^{[2]} \odot \mathrm{ReLU}'(Z^{[1]}), & dW^{[1]} &= \tfrac1m\, dZ^{[1]} X^\top,
+    & db^{[1]} &= \tfrac1m \textstyle\sum_i dZ^{[1]}_{:,i}.
 \end{aligned}
 $$
 
@@ -299,7 +301,7 @@ class Network:
         self.metadata: dict = {}
 
     @classmethod
-    def from_params(cls, params: dict, metadata: dict | None = None) -> "Network":
+    def from_params(cls, params: dict, metadata: dict | None = None) -> Network:
         """Wrap an existing parameter dict (checked for consistent shapes and dtype).
 
         Examples
@@ -356,10 +358,12 @@ class Network:
 
         Examples
         --------
-        >>> Network((4, 3, 2)).check_X(np.ones((2, 4)))
+        >>> Network((4, 3, 2)).check_X([[1], [2], [3], [4]]).dtype
+        dtype('float32')
+        >>> Network((4, 3, 2)).check_X(np.ones((3, 2)))
         Traceback (most recent call last):
         ...
-        ValueError: X must have 4 rows (one per input), got shape (2, 4); it looks transposed — pass X.T so that examples are columns
+        ValueError: X must have 4 rows (one per input), got shape (3, 2)
         """
         X = check_matrix(name, X, rows=self.params["W1"].shape[1], finite=finite)
         # Cast once, here: a float64 X against float32 weights would silently

@@ -41,8 +41,7 @@ def _pyplot():
         import matplotlib.pyplot as plt
     except ImportError as err:  # pragma: no cover - matplotlib is in the docs and test extras
         raise ImportError(
-            "nn_scratch.plots needs matplotlib: pip install matplotlib "
-            "(or install nn-scratch with the 'docs' extra)"
+            "nn_scratch.plots needs matplotlib: pip install matplotlib (or install nn-scratch with the 'docs' extra)"
         ) from err
     return plt
 
@@ -101,9 +100,7 @@ def confusion_matrix(Y_true, Y_pred, num_classes: int = 10) -> np.ndarray:
     Y_true = check_labels("Y_true", Y_true, num_classes=K)
     Y_pred = check_labels("Y_pred", Y_pred, num_classes=K)
     if Y_true.shape != Y_pred.shape:
-        raise ValueError(
-            f"Y_true and Y_pred must have the same length, got {Y_true.shape[0]} and {Y_pred.shape[0]}"
-        )
+        raise ValueError(f"Y_true and Y_pred must have the same length, got {Y_true.shape[0]} and {Y_pred.shape[0]}")
     return np.bincount(K * Y_true + Y_pred, minlength=K * K).reshape(K, K).astype(np.int64)
 
 
@@ -118,9 +115,7 @@ def _as_history_dict(h, where):
     if isinstance(h, History):
         h = h.to_dict()
     if not isinstance(h, dict):
-        raise TypeError(
-            f"{where} must be a History, its to_dict(), or a DivergenceError, got {type(h).__name__}"
-        )
+        raise TypeError(f"{where} must be a History, its to_dict(), or a DivergenceError, got {type(h).__name__}")
     missing = [k for k in ("step", "epoch", "loss", "train_accuracy") if k not in h]
     if missing:
         raise ValueError(f"{where} is missing the key(s) {missing}; expected the keys of History.to_dict()")
@@ -173,7 +168,7 @@ def _runs(histories, labels):
     elif len(items) > 1 and names[0] is None:
         names = [f"run {i + 1}" for i in range(len(items))]
     runs = []
-    for item, name, where in zip(items, names, wheres):
+    for item, name, where in zip(items, names, wheres, strict=True):
         run, diverged = _as_history_dict(item, where)
         runs.append((name, run, diverged))
     return runs
@@ -425,8 +420,15 @@ def plot_confusion_matrix(Y_true, Y_pred, *, num_classes: int = 10, ax=None, tit
     for i in range(K):
         for j in range(K):
             # Light text on dark cells, dark text on light ones.
-            ax.text(j, i, str(C[i, j]), ha="center", va="center", fontsize="small",
-                    color="white" if C[i, j] > threshold else "black")
+            ax.text(
+                j,
+                i,
+                str(C[i, j]),
+                ha="center",
+                va="center",
+                fontsize="small",
+                color="white" if C[i, j] > threshold else "black",
+            )
     ax.set_xticks(range(K))
     ax.set_yticks(range(K))
     ax.set_xlabel("predicted class")
@@ -481,7 +483,9 @@ def plot_weights(W1, ncols: int = 10, *, max_images: int = 100, cmap="RdBu_r", t
         raise ValueError(f"W1 must have shape (n_1, 784), one row per hidden unit, got {W1.shape}{hint}")
     max_images = _check_count("max_images", max_images)
     if n1 > max_images:
-        raise ValueError(f"W1 has {n1} rows (units) but at most max_images={max_images} are drawn; pass W1[:{max_images}]")
+        raise ValueError(
+            f"W1 has {n1} rows (units) but at most max_images={max_images} are drawn; pass W1[:{max_images}]"
+        )
     plt = _pyplot()
     fig, axs = _grid(plt, n1, ncols, cell=1.3, extra_height=0.4 if title else 0.0)
     v = float(np.abs(W1).max()) or 1.0  # all-zero weights: any symmetric range will do

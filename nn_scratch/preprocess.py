@@ -222,7 +222,9 @@ def preprocess_digit(ink) -> np.ndarray:
         raise ValueError(f"ink must hold values in [0, 1] (1 = full ink), got range [{ink.min()}, {ink.max()}]")
     box = bounding_box(ink)
     if box is None:
-        raise ValueError(f"no digit found: no pixel of the {ink.shape[0]} × {ink.shape[1]} image has ink > {INK_THRESHOLD}")
+        raise ValueError(
+            f"no digit found: no pixel of the {ink.shape[0]} × {ink.shape[1]} image has ink > {INK_THRESHOLD}"
+        )
     top, bottom, left, right = box
     crop = ink[top:bottom, left:right]
     h, w = scaled_size(*crop.shape)

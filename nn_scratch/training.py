@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import math
 import numbers
+import warnings
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
-
-import warnings
-from collections.abc import Callable
 
 from ._checks import check_positive
 from .maths import cross_entropy, get_accuracy, get_predictions
@@ -356,9 +355,10 @@ def gradient_descent(
 
     # Overflow inside a diverging run is reported by the loss check.
     with np.errstate(over="ignore", invalid="ignore"):
-        for k in range(iterations):
+        # observe reads k: the number of updates made before the step it is called from.
+        while k < iterations:
             train_step(net.params, X, Y, alpha, forward=forward, backward=backward, observe=observe)
-        k = iterations
+            k += 1
         A, cache = forward(net.params, X)
         observe(cross_entropy(A, Y), cache, Y)
     return history
@@ -468,7 +468,11 @@ def sgd(
         check_positive("log_every", log_every, integer=True)
     if isinstance(momentum, bool) or not (0 <= momentum < 1):
         raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
-    if isinstance(weight_decay, bool) or not isinstance(weight_decay, numbers.Real) or not (0 <= weight_decay < math.inf):
+    if (
+        isinstance(weight_decay, bool)
+        or not isinstance(weight_decay, numbers.Real)
+        or not (0 <= weight_decay < math.inf)
+    ):
         raise ValueError(f"weight_decay must be a finite number >= 0, got {weight_decay!r}")
     if schedule is not None and not callable(schedule):
         raise TypeError(f"schedule must be a function of the epoch number, got {type(schedule).__name__}")
@@ -508,9 +512,15 @@ def sgd(
                     idx = order[start : start + batch_size]
                     Xb, Yb = X[:, idx], Y[idx]
                 train_step(
-                    net.params, Xb, Yb, alpha,
-                    forward=forward, backward=backward, weight_decay=weight_decay,
-                    momentum=momentum, velocity=velocity,
+                    net.params,
+                    Xb,
+                    Yb,
+                    alpha,
+                    forward=forward,
+                    backward=backward,
+                    weight_decay=weight_decay,
+                    momentum=momentum,
+                    velocity=velocity,
                     observe=observe,
                 )
                 step += 1

@@ -25,8 +25,9 @@ import time
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
-from nn_scratch._files import atomic_write
 from threadpoolctl import threadpool_limits
+
+from nn_scratch.files import atomic_write
 
 log = logging.getLogger("mkdocs.hooks.draw")
 
@@ -118,7 +119,7 @@ def _table(trained: dict) -> str:
         "| network | trained during this build with nn_scratch | test accuracy |",
         "|---|---|---|",
     ]
-    for i, (net, meta) in enumerate(trained.values()):
+    for i, (_net, meta) in enumerate(trained.values()):
         t = meta["training"]
         name = meta["label"] + (" (default)" if i == 0 else "")
         how = (
