@@ -159,7 +159,7 @@
     return out;
   }
 
-  // The parsed JSON of nn_scratch.export.export_json -> {sizes, W: [...], b: [...], metadata}.
+  // The parsed JSON of nn_scratch.io.export_json -> {sizes, W: [...], b: [...], metadata}.
   function loadModel(json) {
     if (!json || json.format !== "nn-scratch-network" || json.version !== 1) {
       throw new Error("not an nn-scratch network file (format nn-scratch-network, version 1)");
