@@ -36,23 +36,25 @@ t10k-labels-idx1-ubyte   labels  10000
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import ipaddress
+import logging
 import os
-import sys
-import tempfile
 import urllib.parse
-import zlib
+import uuid
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
+from .idx import MAX_ITEMS, NUM_CLASSES, PIXELS, MNISTFileError, read_idx
+
 __all__ = [
     "MNIST",
     "MNIST_FILES",
     "DEFAULT_MIRRORS",
+    "MAX_ITEMS",
+    "NUM_CLASSES",
+    "PIXELS",
     "MNISTFileError",
     "MNISTNotFoundError",
     "MNISTDownloadError",
@@ -98,25 +100,7 @@ ENV_DATA = "NN_SCRATCH_DATA"
 ENV_MIRRORS = "NN_SCRATCH_MNIST_MIRRORS"
 """Environment variable overriding :data:`DEFAULT_MIRRORS` (URLs separated by spaces or commas)."""
 
-ROWS = COLS = 28  # every MNIST image is 28 × 28 pixels
-PIXELS = ROWS * COLS
-NUM_CLASSES = 10
-MAX_ITEMS = 100_000  # above MNIST's 60,000; caps what any header can make us read (78 MB of images)
 MAX_DOWNLOAD_BYTES = 64 * 2**20  # the largest official .gz is under 10 MB
-_CHUNK = 4 * 2**20  # unpacked bytes read at a time: bounds memory whatever a header claims
-_IDX_UBYTE = 0x08  # IDX type code of unsigned bytes
-_NDIM = {"images": 3, "labels": 1}
-
-
-class MNISTFileError(ValueError):
-    """An MNIST file is damaged, truncated, not IDX, or not the published file.
-
-    ``path`` is the offending file. The message always starts with it.
-    """
-
-    def __init__(self, message: str, path=None):
-        super().__init__(message)
-        self.path = path
 
 
 class MNISTNotFoundError(FileNotFoundError):
@@ -153,150 +137,6 @@ class MNIST(NamedTuple):
 
 
 # ---------------------------------------------------------------------------
-# Reading one IDX file
-# ---------------------------------------------------------------------------
-
-
-def _open(path: Path):
-    """Open ``path`` for reading unpacked bytes; gzip is recognised by its magic bytes."""
-    f = open(path, "rb")
-    is_gzip = f.read(2) == b"\x1f\x8b"
-    f.seek(0)
-    if is_gzip:
-        return gzip.GzipFile(fileobj=f, mode="rb"), f, True
-    return f, f, False
-
-
-def _read_exactly(stream, n: int, hasher, path: Path, what: str) -> bytes:
-    """Read ``n`` unpacked bytes in bounded chunks, so memory grows only with real data."""
-    chunks, got = [], 0
-    while got < n:
-        chunk = stream.read(min(_CHUNK, n - got))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        got += len(chunk)
-        if hasher is not None:
-            hasher.update(chunk)
-    if got < n:
-        raise MNISTFileError(f"{path}: truncated — expected {what} ({n} bytes) but {got} bytes follow", path)
-    return b"".join(chunks)
-
-
-def read_idx(path, kind: str, *, count: int | None = None, sha256: str | None = None) -> np.ndarray:
-    """Read one IDX file of MNIST images or labels, checking it before trusting it.
-
-    The IDX format is a 4-byte magic number (``0x00000803`` for 3-D unsigned-byte
-    data such as images, ``0x00000801`` for 1-D labels), one big-endian 32-bit
-    size per dimension, then the bytes. The header is checked first — magic
-    number, 28 × 28 images, at most :data:`MAX_ITEMS` items — and then the data
-    are read in bounded chunks, so a header that claims more than the file
-    holds fails on the missing bytes instead of reserving memory for its claim.
-    (The size field of a gzip trailer is never trusted, for the same reason.)
-
-    Parameters
-    ----------
-    path : str or Path
-        The file, gzip-compressed or not.
-    kind : {"images", "labels"}
-    count : int, optional
-        The number of items the file must hold (checked on the header, before reading).
-    sha256 : str, optional
-        Expected SHA-256 of the unpacked bytes (header included).
-
-    Returns
-    -------
-    ndarray of uint8, read-only
-        ``(n, 784)`` for images — one flattened image per row — or ``(n,)`` for labels.
-
-    Raises
-    ------
-    MNISTFileError
-        Wrong magic number, absurd sizes, truncated or extra data, labels
-        outside 0–9, a broken gzip stream, or a SHA-256 mismatch.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "labels-idx1-ubyte"
-    >>> _ = path.write_bytes(bytes([0, 0, 8, 1, 0, 0, 0, 3, 7, 2, 1]))
-    >>> read_idx(path, "labels")
-    array([7, 2, 1], dtype=uint8)
-    >>> _ = path.write_bytes(bytes([0, 0, 8, 1, 0, 0, 0, 9, 7, 2, 1]))  # claims 9 labels, holds 3
-    >>> try:
-    ...     read_idx(path, "labels")
-    ... except MNISTFileError as e:
-    ...     print(str(e).removeprefix(f"{path}: "))
-    truncated — expected the 9 labels the header promises (9 bytes) but 3 bytes follow
-    """
-    if kind not in _NDIM:
-        raise ValueError(f"kind must be 'images' or 'labels', got {kind!r}")
-    path = Path(path)
-    ndim = _NDIM[kind]
-    hasher = hashlib.sha256() if sha256 is not None else None
-    try:
-        stream, raw, is_gzip = _open(path)
-    except OSError as e:
-        raise MNISTFileError(f"{path}: cannot open: {e}", path) from None
-    try:
-        with raw, stream:
-            header_size = 4 + 4 * ndim
-            magic = int.from_bytes(_read_exactly(stream, 4, hasher, path, "a magic number"), "big")
-            expected_magic = (_IDX_UBYTE << 8) | ndim
-            if magic != expected_magic:
-                raise MNISTFileError(
-                    f"{path}: wrong magic number 0x{magic:08x}, expected 0x{expected_magic:08x} "
-                    f"(IDX unsigned bytes, {ndim} dimension{'s' if ndim > 1 else ''}, as MNIST {kind}); "
-                    "is this the right file?",
-                    path,
-                )
-            header = _read_exactly(stream, 4 * ndim, hasher, path, f"{ndim} dimension size{'s' if ndim > 1 else ''}")
-            dims = [int.from_bytes(header[4 * i : 4 * i + 4], "big") for i in range(ndim)]
-            n_items = dims[0]
-            if not 0 < n_items <= MAX_ITEMS:
-                raise MNISTFileError(f"{path}: absurd header: {n_items} {kind} (expected 1 to {MAX_ITEMS})", path)
-            if count is not None and n_items != count:
-                raise MNISTFileError(
-                    f"{path}: the header announces {n_items} {kind}, this file must hold {count}", path
-                )
-            count = n_items
-            if kind == "images" and dims[1:] != [ROWS, COLS]:
-                raise MNISTFileError(
-                    f"{path}: absurd header: images of {dims[1]} × {dims[2]} pixels, MNIST images are {ROWS} × {COLS}",
-                    path,
-                )
-            n = count * (PIXELS if kind == "images" else 1)
-            if not is_gzip:
-                # An uncompressed file's size is known up front: refuse before reading anything.
-                actual = os.fstat(raw.fileno()).st_size - header_size
-                if actual != n:
-                    state = "truncated" if actual < n else "has extra bytes"
-                    raise MNISTFileError(
-                        f"{path}: {state} — expected the {count} {kind} the header promises ({n} bytes) "
-                        f"but {actual} bytes follow",
-                        path,
-                    )
-            data = _read_exactly(stream, n, hasher, path, f"the {count} {kind} the header promises")
-            extra = stream.read(1)
-            if extra:
-                raise MNISTFileError(f"{path}: has extra bytes after the {count} {kind} its header promises", path)
-    except (EOFError, zlib.error, gzip.BadGzipFile) as e:
-        raise MNISTFileError(f"{path}: broken gzip stream ({e}); the file is truncated or corrupted", path) from None
-    if hasher is not None and hasher.hexdigest() != sha256:
-        raise MNISTFileError(
-            f"{path}: SHA-256 of the unpacked bytes is {hasher.hexdigest()}, "
-            f"expected {sha256}; the file is corrupted or not the official MNIST file",
-            path,
-        )
-    array = np.frombuffer(data, dtype=np.uint8)
-    if kind == "labels":
-        if array.max() >= NUM_CLASSES:
-            raise MNISTFileError(f"{path}: holds label {int(array.max())}, MNIST labels are 0–9", path)
-        return array
-    return array.reshape(count, PIXELS)
-
-
-# ---------------------------------------------------------------------------
 # Finding the files
 # ---------------------------------------------------------------------------
 
@@ -305,23 +145,18 @@ def default_cache_dir() -> Path:
     """The per-user cache folder for the downloaded files.
 
     ``$XDG_CACHE_HOME/nn-scratch/mnist`` (default ``~/.cache``) on Linux and other
-    Unix systems, ``~/Library/Caches/nn-scratch/mnist`` on macOS and
-    ``%LOCALAPPDATA%\\nn-scratch\\Cache\\mnist`` on Windows.
+    Unix systems, ``~/Library/Caches/nn-scratch/mnist`` on macOS and the local
+    application-data cache on Windows: :func:`pooch.os_cache`'s choice.
 
     Examples
     --------
     >>> default_cache_dir().parts[-2:]
     ('nn-scratch', 'mnist')
     """
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-        return base / "nn-scratch" / "Cache" / "mnist"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "nn-scratch" / "mnist"
-    base = os.environ.get("XDG_CACHE_HOME")
-    # The XDG spec says relative values are invalid and must be ignored.
-    base = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
-    return base / "nn-scratch" / "mnist"
+    import pooch  # here, not at the top: it pulls in requests when used
+
+    # pooch.os_cache follows each system's convention (platformdirs), XDG_CACHE_HOME included.
+    return Path(pooch.os_cache("nn-scratch")) / "mnist"
 
 
 def _file_in(folder: Path, name: str) -> Path | None:
@@ -402,46 +237,64 @@ def _mirrors(mirrors) -> list[str]:
     return [url if url.endswith("/") else url + "/" for url in mirrors]
 
 
-def _progress_bar(total, desc, enabled):
-    if enabled:
-        try:
-            from tqdm import tqdm
-        except ImportError:
-            pass
-        else:
-            return tqdm(total=total, desc=desc, unit="B", unit_scale=True, unit_divisor=1024, leave=False)
-    return None
+class _Meter:
+    """The progress object pooch's downloader reports to: caps the size, moves a tqdm bar if asked."""
 
+    def __init__(self, desc: str, enabled: bool):
+        self.got, self.bar = 0, None
+        if enabled:
+            try:
+                from tqdm import tqdm
+            except ImportError:
+                pass
+            else:
+                self.bar = tqdm(desc=desc, unit="B", unit_scale=True, unit_divisor=1024, leave=False)
 
-def _fetch(url: str, target: Path, *, timeout: float, progress: bool) -> None:
-    """Stream ``url`` into ``target``, bounded in size; raise on any shortfall."""
-    import urllib.request  # here, not at the top: it pulls in ssl, a tenth of a second at import
+    @property
+    def total(self):
+        return None if self.bar is None else self.bar.total
 
-    host = urllib.parse.urlsplit(url).hostname
-    # A loopback test server must not be routed through a proxy from the environment.
-    handlers = [urllib.request.ProxyHandler({})] if _is_loopback(host) else []
-    opener = urllib.request.build_opener(*handlers)
-    with opener.open(url, timeout=timeout) as response:
-        length = response.headers.get("Content-Length")
-        total = int(length) if length and length.isdigit() else None
-        if total is not None and total > MAX_DOWNLOAD_BYTES:
+    @total.setter
+    def total(self, total):
+        if total and total > MAX_DOWNLOAD_BYTES:
             raise MNISTDownloadError(f"announces {total} bytes, more than the {MAX_DOWNLOAD_BYTES} allowed")
-        bar = _progress_bar(total, target.name, progress)
-        got = 0
-        try:
-            with open(target, "wb") as out:
-                while chunk := response.read(2**16):
-                    got += len(chunk)
-                    if got > MAX_DOWNLOAD_BYTES:
-                        raise MNISTDownloadError(f"more than {MAX_DOWNLOAD_BYTES} bytes, refusing the rest")
-                    out.write(chunk)
-                    if bar is not None:
-                        bar.update(len(chunk))
-        finally:
-            if bar is not None:
-                bar.close()
-        if total is not None and got != total:
-            raise MNISTDownloadError(f"download interrupted after {got} of {total} bytes")
+        if self.bar is not None:
+            self.bar.total = total or None
+
+    def update(self, n: int) -> None:
+        self.got += n
+        if self.got > MAX_DOWNLOAD_BYTES + 2**16:
+            raise MNISTDownloadError(f"more than {MAX_DOWNLOAD_BYTES} bytes, refusing the rest")
+        if self.bar is not None:
+            self.bar.update(n)
+
+    def reset(self) -> None:
+        if self.bar is not None:
+            self.bar.reset()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _fetch(url: str, folder: Path, name: str, *, timeout: float, progress: bool) -> Path:
+    """Download ``url`` with pooch into a fresh temporary name in ``folder``; return that path."""
+    import pooch
+
+    # A loopback test server must not be routed through a proxy from the environment.
+    proxies = {"http": None, "https": None} if _is_loopback(urllib.parse.urlsplit(url).hostname) else None
+    meter = _Meter(name, progress)
+    downloader = pooch.HTTPDownloader(progressbar=meter, timeout=timeout, proxies=proxies, chunk_size=2**16)
+    # pooch streams into a temporary file of its own and moves it to fname only when complete.
+    part = f".{name}.{uuid.uuid4().hex}.part"
+    level = pooch.get_logger().level
+    pooch.get_logger().setLevel(logging.WARNING)  # no "Downloading ..." lines on stderr
+    try:
+        # The hash is checked on the unpacked bytes (read_idx): mirrors compress differently.
+        return Path(pooch.retrieve(url, known_hash=None, fname=part, path=folder, downloader=downloader))
+    finally:
+        pooch.get_logger().setLevel(level)
+        meter.close()
 
 
 def download_mnist(cache_dir=None, *, mirrors=None, progress: bool = True, timeout: float = 30.0) -> Path:
@@ -525,32 +378,31 @@ def _download_missing(folder: Path, urls, *, timeout, progress, check_existing=T
 
 def _fetch_verified(folder: Path, name: str, urls, *, timeout, progress) -> None:
     """Fetch ``name``.gz from the first mirror that delivers it intact; rename it into place only then."""
-    import http.client
-
     info = MNIST_FILES[name]
     failures = []
     for base in urls:
         url = base + name + ".gz"
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
-        os.close(fd)
-        tmp = Path(tmp)
+        tmp = None
         try:
-            _fetch(url, tmp, timeout=timeout, progress=progress)
+            tmp = _fetch(url, folder, name, timeout=timeout, progress=progress)
             read_idx(tmp, info.kind, count=info.count, sha256=info.sha256)
-        except (OSError, http.client.HTTPException, MNISTFileError) as e:
-            # OSError covers URLError, HTTPError and timeouts; HTTPException a connection cut mid-body.
-            reason = str(e).replace(str(tmp), "the downloaded file")
-            if isinstance(e, TimeoutError):
-                reason = f"timed out (no data for {timeout:g} s)"
+        except (OSError, MNISTFileError) as e:
+            # OSError covers requests' errors (HTTP status, timeouts, a connection cut mid-body).
+            reason = str(e) if tmp is None else str(e).replace(str(tmp), "the downloaded file")
             failures.append(f"  {url}: {reason}")
-            tmp.unlink(missing_ok=True)
+            _remove_parts(folder, name)
             continue
         except BaseException:
-            tmp.unlink(missing_ok=True)
+            _remove_parts(folder, name)
             raise
         os.replace(tmp, folder / f"{name}.gz")
         return
     raise MNISTDownloadError(f"could not download {name}.gz from any mirror:\n" + "\n".join(failures))
+
+
+def _remove_parts(folder: Path, name: str) -> None:
+    for part in folder.glob(f".{name}.*.part"):
+        part.unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------------------
@@ -594,6 +446,39 @@ def _read_all(files: dict, verify: bool) -> dict:
         info = MNIST_FILES[name]
         arrays[name] = read_idx(files[name], info.kind, count=info.count, sha256=info.sha256 if verify else None)
     return arrays
+
+
+def _first_complete(places) -> tuple[str, Path, dict | None]:
+    """The first place holding all four files; else the last place searched (the cache), with None."""
+    for label, folder in places:
+        files = _files_in(folder)
+        if files:
+            return label, folder, files
+    label, folder = places[-1]
+    return label, folder, None
+
+
+def _fetch_into(folder: Path, mirrors, *, progress, timeout) -> dict:
+    # Files already in the cache are not checked here: _read_all checks every file it reads.
+    _download(folder, mirrors, progress=progress, timeout=timeout, check_existing=False)
+    return _files_in(folder)
+
+
+def _read_checked(files, verify, label, folder, *, refetch, mirrors, progress, timeout) -> dict:
+    """Read and check the four files; a bad file in the cache is deleted and fetched again."""
+    for _ in range(len(MNIST_FILES)):
+        try:
+            return _read_all(files, verify)
+        except MNISTFileError as e:
+            if label != "cache" or e.path is None:
+                raise  # never delete a user's own files
+            Path(e.path).unlink(missing_ok=True)  # a bad file must not stay in the cache
+            if not refetch:
+                raise MNISTFileError(
+                    f"{e} It was removed from the cache; load again with download=True.", e.path
+                ) from None
+            files = _fetch_into(folder, mirrors, progress=progress, timeout=timeout)
+    return _read_all(files, verify)
 
 
 def load_mnist(
@@ -689,36 +574,16 @@ def load_mnist(
     n_test = _check_count("n_test", n_test, MNIST_FILES["t10k-images-idx3-ubyte"].count)
 
     places = _search_path(data_dir, cache_dir)
-    files = None
-    for label, folder in places:
-        files = _files_in(folder)
-        if files:
-            break
-    # Files already in the cache are not checked by the download step: _read_all checks every file.
-    fetch = lambda: _download(folder, mirrors, progress=progress, timeout=timeout, check_existing=False)
+    label, folder, files = _first_complete(places)
     if files is None:
         if not download:
             raise _not_found(places)
         try:
-            fetch()
+            files = _fetch_into(folder, mirrors, progress=progress, timeout=timeout)
         except MNISTDownloadError as e:
             raise _not_found(places, [str(e)]) from None
-        files = _files_in(folder)
-
-    for attempt in range(len(MNIST_FILES) + 1):
-        try:
-            arrays = _read_all(files, verify)
-            break
-        except MNISTFileError as e:
-            if label != "cache" or e.path is None or attempt == len(MNIST_FILES):
-                raise  # never delete a user's own files
-            Path(e.path).unlink(missing_ok=True)  # a bad file must not stay in the cache
-            if not download:
-                raise MNISTFileError(
-                    f"{e} It was removed from the cache; load again with download=True.", e.path
-                ) from None
-            fetch()
-            files = _files_in(folder)
+    arrays = _read_checked(files, verify, label, folder, refetch=download, mirrors=mirrors, progress=progress,
+                           timeout=timeout)
     train_images, train_labels = arrays["train-images-idx3-ubyte"], arrays["train-labels-idx1-ubyte"]
     test_images, test_labels = arrays["t10k-images-idx3-ubyte"], arrays["t10k-labels-idx1-ubyte"]
 
