@@ -48,7 +48,6 @@ class MNISTFileError(ValueError):
         self.path = path
 
 
-
 def _open(path: Path):
     """Open ``path`` for reading unpacked bytes; gzip is recognised by its magic bytes."""
     f = open(path, "rb")
