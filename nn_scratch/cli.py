@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from .files import atomic_write
+from .idx import NUM_CLASSES, PIXELS
 
 __all__ = ["main", "build_parser"]
 
@@ -87,7 +88,7 @@ def _layers(text: str) -> tuple[int, ...]:
         raise argparse.ArgumentTypeError(f"expected comma-separated integers such as 784,10,10, got {text!r}") from None
     if len(sizes) < 2 or min(sizes) <= 0:
         raise argparse.ArgumentTypeError(f"expected at least two positive sizes such as 784,10,10, got {text!r}")
-    if sizes[0] != 784 or sizes[-1] != 10:
+    if sizes[0] != PIXELS or sizes[-1] != NUM_CLASSES:
         raise argparse.ArgumentTypeError(f"MNIST needs 784 inputs and 10 outputs (784,…,10), got {text!r}")
     return sizes
 
@@ -261,7 +262,7 @@ def _load_network(path):
     except ModelFileError as e:
         raise _UsageError(f"{PROG}: error: {e}") from None
     sizes = net.layer_sizes
-    if sizes[0] != 784 or sizes[-1] != 10:
+    if sizes[0] != PIXELS or sizes[-1] != NUM_CLASSES:
         raise _UsageError(
             f"{PROG}: error: {path}: a network with layer sizes {sizes} is not an MNIST classifier (784,…,10)"
         )

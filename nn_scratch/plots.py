@@ -22,6 +22,7 @@ import numbers
 import numpy as np
 
 from ._checks import check_labels, check_matrix
+from .idx import ROWS
 from .training import DivergenceError, History
 
 __all__ = [
@@ -32,7 +33,7 @@ __all__ = [
     "plot_weights",
 ]
 
-SIDE = 28  # MNIST images are 28 × 28 = 784 pixels
+SIDE = ROWS  # MNIST images are 28 × 28 = 784 pixels (nn_scratch.idx holds the format)
 _HISTORY_KEYS = ("step", "epoch", "loss", "train_accuracy", "val_loss", "val_accuracy")
 
 
