@@ -21,7 +21,16 @@ from ._checks import check_positive
 from .maths import cross_entropy, get_accuracy, get_predictions
 from .network import Network, backward_prop, forward_prop, update_params
 
-__all__ = ["History", "DivergenceError", "DeadNetworkWarning", "train_step", "gradient_descent", "sgd"]
+__all__ = [
+    "History",
+    "DivergenceError",
+    "DeadNetworkWarning",
+    "SCHEDULES",
+    "cosine_schedule",
+    "train_step",
+    "gradient_descent",
+    "sgd",
+]
 
 Forward = Callable[[dict, np.ndarray], tuple[np.ndarray, dict]]
 Backward = Callable[[dict, dict, np.ndarray], dict]
@@ -170,6 +179,22 @@ def _found_dead(history, step, layer):
             DeadNetworkWarning,
             stacklevel=4,
         )
+
+
+def cosine_schedule(epochs: int) -> Callable[[int], float]:
+    r"""The schedule $e \mapsto \tfrac12 (1 + \cos(\pi e / E))$ over $E$ epochs: 1 at the start, near 0 at the end.
+
+    Examples
+    --------
+    >>> s = cosine_schedule(4)
+    >>> [round(s(e), 3) for e in range(4)]
+    [1.0, 0.854, 0.5, 0.146]
+    """
+    return lambda e: 0.5 * (1 + math.cos(math.pi * e / epochs))
+
+
+SCHEDULES = {"cosine": cosine_schedule}
+"""Schedules :func:`sgd` knows by name, so that a training recipe can be plain data (JSON)."""
 
 
 def _scheduled_alpha(alpha_0, schedule, epoch):
@@ -374,7 +399,7 @@ def sgd(
     batch_size: int = 64,
     momentum: float = 0.0,
     weight_decay: float = 0.0,
-    schedule=None,
+    schedule: Callable[[int], float] | str | None = None,
     shuffle: bool = True,
     seed=0,
     log_every: int | None = None,
@@ -421,10 +446,12 @@ def sgd(
     weight_decay : float
         $\lambda \ge 0$, the strength of the L2 penalty on the weights; 0 turns it
         off. The logged loss is the cross-entropy alone, without the penalty.
-    schedule : callable, optional
+    schedule : callable or str, optional
         ``schedule(epoch)`` returns the factor by which ``alpha`` is multiplied
         during epoch ``epoch`` (0, 1, …), like PyTorch's ``LambdaLR``; for
         example ``lambda e: 0.5 ** (e // 5)`` halves the rate every 5 epochs.
+        A name from :data:`SCHEDULES` (``"cosine"``) stands for that schedule
+        over ``epochs``, so a recipe can be plain data: ``sgd(net, X, Y, **recipe)``.
     shuffle : bool
         Reshuffle the examples at the start of every epoch.
     seed : int or numpy.random.Generator
@@ -474,6 +501,10 @@ def sgd(
         or not (0 <= weight_decay < math.inf)
     ):
         raise ValueError(f"weight_decay must be a finite number >= 0, got {weight_decay!r}")
+    if isinstance(schedule, str):
+        if schedule not in SCHEDULES:
+            raise ValueError(f"schedule must be one of {sorted(SCHEDULES)} or a function, got {schedule!r}")
+        schedule = SCHEDULES[schedule](epochs)
     if schedule is not None and not callable(schedule):
         raise TypeError(f"schedule must be a function of the epoch number, got {type(schedule).__name__}")
     forward = _check_hook("forward", forward or forward_prop)
