@@ -25,7 +25,19 @@ from nn_scratch import Network, sgd
 
 
 def run_recipe(data, layer_sizes, recipe: dict, *, n_threads: int) -> dict:
-    """Train one ``layer_sizes`` network with ``sgd(net, X, Y, **recipe)``; time and accuracies, epoch by epoch."""
+    """Train one ``layer_sizes`` network with ``sgd(net, X, Y, **recipe)``; time and accuracies, epoch by epoch.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> rng = np.random.default_rng(0)
+    >>> data = SimpleNamespace(X_train=rng.random((4, 40)), Y_train=rng.integers(0, 3, 40),
+    ...                        X_test=rng.random((4, 10)), Y_test=rng.integers(0, 3, 10))
+    >>> recipe = {"epochs": 2, "batch_size": 8, "alpha": 0.1, "schedule": "cosine", "seed": 0}
+    >>> out = run_recipe(data, (4, 5, 3), recipe, n_threads=1)
+    >>> out["recipe"]["layer_sizes"], out["recipe"]["schedule"], len(out["curve"])
+    ([4, 5, 3], 'cosine', 2)
+    """
     X, Y, X_test, Y_test = data.X_train, data.Y_train, data.X_test, data.Y_test
     net = Network(tuple(layer_sizes), seed=recipe["seed"])
     curve = []
