@@ -374,7 +374,8 @@ def export_json(net: Network, path, metadata: dict | None = None) -> Path:
 
     Returns
     -------
-    pathlib.Path
+    Path
+        ``path``.
 
     Examples
     --------
