@@ -151,10 +151,8 @@ def build_parser() -> argparse.ArgumentParser:
     net.add_argument(
         "--init", choices=("he", "uniform", "normal"), default="he", help="weight initialisation (default: he)"
     )
-    dtypes = ("float32", "float64")
-    net.add_argument(
-        "--dtype", choices=dtypes, default="float32", help="type of parameters and data (default: float32)"
-    )
+    dtype_help = "floating-point type of parameters and data (default: float32)"
+    net.add_argument("--dtype", choices=("float32", "float64"), default="float32", help=dtype_help)
     net.add_argument(
         "--seed", type=int, default=0, metavar="N", help="seed of the initialisation and shuffling (default: 0)"
     )
