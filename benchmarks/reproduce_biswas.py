@@ -43,7 +43,7 @@ import nn_scratch
 from nn_scratch import Network, gradient_descent
 from nn_scratch.data import load_mnist
 from nn_scratch.files import atomic_write
-from nn_scratch.training import History
+from nn_scratch.history import History
 
 FORMAT = "nn-scratch/reproduction/1"
 LAYER_SIZES = (784, 500, 150, 10)

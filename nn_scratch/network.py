@@ -189,7 +189,8 @@ def forward_prop(params: dict, X: np.ndarray) -> tuple[np.ndarray, dict]:
     >>> np.allclose(A2.sum(axis=0), 1)
     True
     """
-    A = X
+    # The parameters' dtype throughout: a float64 X would silently upcast every product.
+    A = X.astype(params["W1"].dtype, copy=False)
     L = len(params) // 2
     cache = {"A0": A}
     # --8<-- [start:forward]

@@ -22,8 +22,8 @@ import numbers
 import numpy as np
 
 from ._checks import check_labels, check_matrix
+from .history import DivergenceError, History
 from .idx import ROWS
-from .training import DivergenceError, History
 
 __all__ = [
     "confusion_matrix",
