@@ -66,3 +66,23 @@ def check_positive(name: str, value, *, integer: bool = False) -> None:
         raise TypeError(f"{name} must be an integer, got {value!r}")
     if not np.isfinite(value) or value <= 0:
         raise ValueError(f"{name} must be positive, got {value!r}")
+
+
+def pyplot():
+    """``matplotlib.pyplot``, or an ImportError that says how to install it."""
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError as err:  # pragma: no cover - matplotlib is in the docs and test extras
+        raise ImportError(
+            "nn_scratch.plots needs matplotlib: pip install matplotlib (or install nn-scratch with the 'docs' extra)"
+        ) from err
+    return plt
+
+
+def check_count(name: str, value, *, minimum: int = 1) -> int:
+    """Return ``value`` as an int, after checking it is an integer ≥ ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value!r}")
+    return int(value)

@@ -10,7 +10,7 @@ import math
 
 from .idx import NUM_CLASSES, PIXELS
 
-__all__ = ["PROG", "UsageError", "Parser", "require", "build_parser"]
+__all__ = ["build_parser"]
 
 PROG = "nn-scratch"
 _EXTRA_HINT = 'pip install "nn-scratch[cli]"'

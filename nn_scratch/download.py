@@ -87,7 +87,16 @@ def default_cache_dir() -> Path:
 
 
 def file_in(folder: Path, name: str) -> Path | None:
-    """``folder/name.gz`` or ``folder/name``, whichever is a file (None if neither)."""
+    """``folder/name.gz`` or ``folder/name``, whichever is a file (None if neither).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> (folder / "t10k-labels-idx1-ubyte").touch()
+    >>> file_in(folder, "t10k-labels-idx1-ubyte").name, file_in(folder, "t10k-images-idx3-ubyte")
+    ('t10k-labels-idx1-ubyte', None)
+    """
     for candidate in (folder / f"{name}.gz", folder / name):
         if candidate.is_file():
             return candidate
