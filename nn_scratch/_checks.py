@@ -86,3 +86,27 @@ def check_count(name: str, value, *, minimum: int = 1) -> int:
     if value < minimum:
         raise ValueError(f"{name} must be at least {minimum}, got {value!r}")
     return int(value)
+
+
+def check_sizes(layer_sizes) -> tuple[int, ...]:
+    """``layer_sizes`` as a tuple of at least two positive ints, or a clear error."""
+    try:
+        sizes = tuple(layer_sizes)
+    except TypeError:
+        raise TypeError(f"layer_sizes must be a sequence of integers, got {layer_sizes!r}") from None
+    if len(sizes) < 2:
+        raise ValueError(f"layer_sizes needs at least an input and an output size, got {sizes}")
+    for n in sizes:
+        if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+            raise TypeError(f"layer_sizes must hold integers, got {sizes}")
+        if n <= 0:
+            raise ValueError(f"layer_sizes must all be positive, got {sizes}")
+    return tuple(int(n) for n in sizes)
+
+
+def check_dtype(dtype) -> np.dtype:
+    """``dtype`` as a NumPy dtype, float32 or float64, or a TypeError."""
+    dt = np.dtype(dtype)
+    if dt not in (np.float32, np.float64):
+        raise TypeError(f"dtype must be float32 or float64, got {dt}")
+    return dt

@@ -28,11 +28,9 @@ gradients come back keyed ``"dW1", "db1", …`` — the names of the equations.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
-from ._checks import check_labels, check_matrix, check_positive
+from ._checks import check_dtype, check_labels, check_matrix, check_positive, check_sizes
 from .maths import cross_entropy, get_accuracy, get_predictions, relu, relu_prime, softmax
 
 __all__ = [
@@ -70,28 +68,6 @@ INITIALISATIONS = {"uniform": _uniform, "normal": _normal, "he": _he}
 """Initialisation schemes by name: ``uniform`` U(−0.5, 0.5), ``normal`` N(0, 1)×0.01, ``he`` N(0, 2/n_in)."""
 
 
-def _check_sizes(layer_sizes) -> tuple[int, ...]:
-    try:
-        sizes = tuple(layer_sizes)
-    except TypeError:
-        raise TypeError(f"layer_sizes must be a sequence of integers, got {layer_sizes!r}") from None
-    if len(sizes) < 2:
-        raise ValueError(f"layer_sizes needs at least an input and an output size, got {sizes}")
-    for n in sizes:
-        if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-            raise TypeError(f"layer_sizes must hold integers, got {sizes}")
-        if n <= 0:
-            raise ValueError(f"layer_sizes must all be positive, got {sizes}")
-    return tuple(int(n) for n in sizes)
-
-
-def _check_dtype(dtype) -> np.dtype:
-    dt = np.dtype(dtype)
-    if dt not in DTYPES:
-        raise TypeError(f"dtype must be float32 or float64, got {dt}")
-    return dt
-
-
 def init_params(layer_sizes=(784, 10, 10), init: str = "he", seed=0, dtype=np.float32) -> dict:
     """Create the weights ``W1, W2, …`` and biases ``b1, b2, …`` of a network.
 
@@ -120,8 +96,8 @@ def init_params(layer_sizes=(784, 10, 10), init: str = "he", seed=0, dtype=np.fl
     >>> np.array_equal(init_params(seed=1)["W1"], init_params(seed=1)["W1"])
     True
     """
-    sizes = _check_sizes(layer_sizes)
-    dt = _check_dtype(dtype)
+    sizes = check_sizes(layer_sizes)
+    dt = check_dtype(dtype)
     if init not in INITIALISATIONS:
         raise ValueError(f"init must be one of {sorted(INITIALISATIONS)}, got {init!r}")
     rng = np.random.default_rng(seed)
@@ -314,7 +290,7 @@ class Network:
         dtypes = {P.dtype for P in params.values()}
         if len(dtypes) != 1:
             raise TypeError(f"all parameters must share one dtype, got {sorted(map(str, dtypes))}")
-        _check_dtype(dtypes.pop())
+        check_dtype(dtypes.pop())
         net = cls.__new__(cls)
         net.params = params
         net.metadata = dict(metadata or {})
