@@ -27,11 +27,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .cli_args import PROG, UsageError, build_parser, require
+from .cli_args import PROG, UsageError, require
+from .cli_args import build_parser as build_parser  # re-exported with the command it parses for
 from .files import atomic_write
 from .idx import NUM_CLASSES, PIXELS
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main"]
 
 # ---------------------------------------------------------------------------
 # Commands

@@ -24,12 +24,11 @@ import math
 import numpy as np
 
 from ._checks import check_count, check_labels, check_matrix, pyplot
-from .curves import plot_history
+from .curves import plot_history as plot_history  # re-exported: the figures, all from one module
 from .idx import ROWS
 
 __all__ = [
     "confusion_matrix",
-    "plot_history",
     "plot_digits",
     "plot_confusion_matrix",
     "plot_weights",
