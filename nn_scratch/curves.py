@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ._checks import pyplot
 from .history import DivergenceError, History
+
+if TYPE_CHECKING:  # matplotlib is imported only when a figure is drawn
+    from matplotlib.figure import Figure
 
 __all__ = ["plot_history"]
 
@@ -79,7 +84,9 @@ def _runs(histories, labels):
     return runs
 
 
-def plot_history(histories, labels=None, *, x: str = "epoch", axes=None, title=None, val_label: str = "validation"):
+def plot_history(
+    histories, labels=None, *, x: str = "epoch", axes=None, title=None, val_label: str = "validation"
+) -> Figure:
     """Loss (left) and accuracy (right) against training time, for one run or several.
 
     Curves are how we *see* training: a loss that falls and flattens has

@@ -74,7 +74,7 @@ def _read_exactly(stream, n: int, hasher, path: Path, what: str) -> bytes:
     return b"".join(chunks)
 
 
-def read_idx(path, kind: str, *, count: int | None = None, sha256: str | None = None) -> np.ndarray:
+def read_idx(path: str | os.PathLike, kind: str, *, count: int | None = None, sha256: str | None = None) -> np.ndarray:
     """Read one IDX file of MNIST images or labels, checking it before trusting it.
 
     The IDX format is a 4-byte magic number (``0x00000803`` for 3-D unsigned-byte

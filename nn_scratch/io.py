@@ -126,7 +126,7 @@ def _network(where, sizes, dtype, params: dict, metadata) -> Network:
     return Network.from_params({k: params[k] for k in sorted(params, key=lambda k: (int(k[1:]), k[0]))}, metadata)
 
 
-def save_model(net: Network, path, metadata: dict | None = None) -> Path:
+def save_model(net: Network, path: str | os.PathLike, metadata: dict | None = None) -> Path:
     """Save ``net`` (parameters, layer sizes, dtype, metadata) to the ``.npz`` file ``path``.
 
     The metadata stored are ``net.metadata`` updated with ``metadata``. The file
@@ -198,7 +198,7 @@ def _read_npz(npz, path) -> Network:
     return _network(path, [int(n) for n in sizes], dtype, params, metadata)
 
 
-def load_model(path) -> Network:
+def load_model(path: str | os.PathLike) -> Network:
     """Load a network saved by :func:`save_model`; its metadata go to ``net.metadata``.
 
     The parameters come back bit for bit, so predictions are identical to
@@ -326,7 +326,7 @@ def network_from_dict(d: dict, where: str = "network") -> Network:
     return _network(where, d.get("layer_sizes"), dtype, params, d.get("metadata", {}))
 
 
-def export_json(net: Network, path, metadata: dict | None = None) -> Path:
+def export_json(net: Network, path: str | os.PathLike, metadata: dict | None = None) -> Path:
     """Write ``net`` to the JSON file ``path``, atomically, and return the path.
 
     Built in full first, then written atomically; missing parent folders are created.
@@ -365,7 +365,7 @@ def export_json(net: Network, path, metadata: dict | None = None) -> Path:
     return atomic_write(path, text)
 
 
-def load_json(path) -> Network:
+def load_json(path: str | os.PathLike) -> Network:
     """Read a network written by :func:`export_json`; its metadata is in ``net.metadata``.
 
     Raises

@@ -29,6 +29,7 @@ gradients come back keyed ``"dW1", "db1", …`` — the names of the equations.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._checks import check_dtype, check_labels, check_matrix, check_positive, check_sizes
 from .maths import cross_entropy, get_accuracy, get_predictions, relu, relu_prime, softmax
@@ -330,7 +331,7 @@ class Network:
         """The floating-point type of every parameter."""
         return self.params["W1"].dtype
 
-    def check_X(self, X, name: str = "X", *, finite: bool = True) -> np.ndarray:
+    def check_X(self, X: ArrayLike, name: str = "X", *, finite: bool = True) -> np.ndarray:
         """``X`` checked to have one row per input, as an array of this network's dtype.
 
         Examples
@@ -347,7 +348,7 @@ class Network:
         # upcast every product downstream.
         return X.astype(self.dtype, copy=False)
 
-    def check_Y(self, Y, m: int, name: str = "Y") -> np.ndarray:
+    def check_Y(self, Y: ArrayLike, m: int, name: str = "Y") -> np.ndarray:
         """``Y`` checked to hold ``m`` labels of this network's classes.
 
         Examples
@@ -359,33 +360,33 @@ class Network:
         """
         return check_labels(name, Y, m=m, num_classes=self.params[f"W{len(self.params) // 2}"].shape[0])
 
-    def forward(self, X):
+    def forward(self, X: ArrayLike) -> tuple[np.ndarray, dict]:
         """:func:`forward_prop` with this network's parameters, after checking ``X``."""
         return forward_prop(self.params, self.check_X(X, finite=False))
 
-    def backward(self, cache, Y):
+    def backward(self, cache: dict, Y: ArrayLike) -> dict:
         """:func:`backward_prop` with this network's parameters, after checking ``Y``."""
         return backward_prop(self.params, cache, self.check_Y(Y, m=cache["A0"].shape[1]))
 
-    def update(self, grads, alpha):
+    def update(self, grads: dict, alpha: float) -> None:
         """:func:`update_params` on this network's parameters, after checking ``alpha``."""
         check_positive("alpha", alpha)
         update_params(self.params, grads, alpha)
 
-    def predict_proba(self, X) -> np.ndarray:
+    def predict_proba(self, X: ArrayLike) -> np.ndarray:
         """Class probabilities, one column per example (``n_L × m``)."""
         return forward_prop(self.params, self.check_X(X))[0]
 
-    def predict(self, X) -> np.ndarray:
+    def predict(self, X: ArrayLike) -> np.ndarray:
         """Predicted class of each column of ``X``."""
         return get_predictions(self.predict_proba(X))
 
-    def loss(self, X, Y) -> float:
+    def loss(self, X: ArrayLike, Y: ArrayLike) -> float:
         """Mean cross-entropy on ``(X, Y)``."""
         A = self.predict_proba(X)
         return cross_entropy(A, self.check_Y(Y, m=A.shape[1]))
 
-    def accuracy(self, X, Y) -> float:
+    def accuracy(self, X: ArrayLike, Y: ArrayLike) -> float:
         """Fraction of the columns of ``X`` classified as their label in ``Y``."""
         A = self.predict_proba(X)
         return get_accuracy(get_predictions(A), self.check_Y(Y, m=A.shape[1]))

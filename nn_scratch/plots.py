@@ -20,12 +20,16 @@ weights of hidden unit ``k``, one per pixel, so it too can be drawn as a
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ._checks import check_count, check_labels, check_matrix, pyplot
 from .curves import plot_history as plot_history  # re-exported: the figures, all from one module
 from .idx import ROWS
+
+if TYPE_CHECKING:  # matplotlib is imported only when a figure is drawn
+    from matplotlib.figure import Figure
 
 __all__ = [
     "confusion_matrix",
@@ -116,7 +120,9 @@ def _grid(plt, m, ncols, cell=1.0, extra_height=0.0):
     return fig, axs[:m]
 
 
-def plot_digits(X, labels=None, predictions=None, ncols: int = 10, *, max_images: int = 100, cmap="gray_r", title=None):
+def plot_digits(
+    X, labels=None, predictions=None, ncols: int = 10, *, max_images: int = 100, cmap="gray_r", title=None
+) -> Figure:
     """A grid of digits, each column of ``X`` drawn as a 28 × 28 picture.
 
     Looking at the images a network gets wrong is the quickest sanity check
@@ -182,7 +188,7 @@ def plot_digits(X, labels=None, predictions=None, ncols: int = 10, *, max_images
     return fig
 
 
-def plot_confusion_matrix(Y_true, Y_pred, *, num_classes: int = 10, ax=None, title=None, cmap="Blues"):
+def plot_confusion_matrix(Y_true, Y_pred, *, num_classes: int = 10, ax=None, title=None, cmap="Blues") -> Figure:
     """Draw [`confusion_matrix`][nn_scratch.plots.confusion_matrix] as a heat map, a count in every cell.
 
     Rows are the true class, columns the predicted one; a good classifier has
@@ -248,7 +254,7 @@ def plot_confusion_matrix(Y_true, Y_pred, *, num_classes: int = 10, ax=None, tit
     return fig
 
 
-def plot_weights(W1, ncols: int = 10, *, max_images: int = 100, cmap="RdBu_r", title=None):
+def plot_weights(W1, ncols: int = 10, *, max_images: int = 100, cmap="RdBu_r", title=None) -> Figure:
     r"""Each row of ``W1`` — one hidden unit's weights, one per pixel — as a 28 × 28 picture.
 
     Hidden unit $k$ computes $Z^{[1]}_k = W^{[1]}_{k,:}\,x + b^{[1]}_k$, so its

@@ -13,6 +13,7 @@ import numbers
 from collections.abc import Callable
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._checks import check_positive
 from .history import DivergenceError, History, dead_layer
@@ -123,15 +124,15 @@ def train_step(
 
 def gradient_descent(
     net: Network,
-    X,
-    Y,
+    X: ArrayLike,
+    Y: ArrayLike,
     *,
     alpha: float = 0.1,
     iterations: int = 500,
     log_every: int = 10,
-    X_val=None,
-    Y_val=None,
-    callback=None,
+    X_val: ArrayLike | None = None,
+    Y_val: ArrayLike | None = None,
+    callback: Callable[[dict], None] | None = None,
     verbose: bool = False,
     forward: Forward | None = None,
     backward: Backward | None = None,
@@ -221,8 +222,8 @@ def gradient_descent(
 
 def sgd(
     net: Network,
-    X,
-    Y,
+    X: ArrayLike,
+    Y: ArrayLike,
     *,
     alpha: float = 0.1,
     epochs: int = 10,
@@ -233,9 +234,9 @@ def sgd(
     shuffle: bool = True,
     seed=0,
     log_every: int | None = None,
-    X_val=None,
-    Y_val=None,
-    callback=None,
+    X_val: ArrayLike | None = None,
+    Y_val: ArrayLike | None = None,
+    callback: Callable[[dict], None] | None = None,
     verbose: bool = False,
     forward: Forward | None = None,
     backward: Backward | None = None,
