@@ -121,7 +121,7 @@ def machine() -> dict:
                 break
     load = os.getloadavg() if hasattr(os, "getloadavg") else None
     return {
-        "date_utc": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date_utc": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "cpu": cpu,
         "cores": os.cpu_count(),
         "platform": platform.platform(),

@@ -23,7 +23,7 @@ PHASES = ("batch copy", "forward", "loss", "accuracy", "backward", "update")
 
 def _epoch(data_X, data_Y, layer_sizes, recipe, repeats):
     def run(net):
-        sgd(net, data_X, data_Y, alpha=recipe["alpha"], epochs=1, batch_size=recipe["batch_size"], seed=0)
+        sgd(net, data_X, data_Y, epochs=1, seed=0, **recipe)
 
     t = timed(run, repeats, setup=lambda: Network(layer_sizes, seed=0))
     flops = mlp_flops(layer_sizes, data_X.shape[1])
@@ -94,8 +94,11 @@ def step_breakdown(data, layer_sizes, *, batch_size: int, alpha: float, n_thread
             ends = (t1, marks["forward"], marks["loss"], marks["accuracy"], marks["backward"], t2)
             for phase, begin, end in zip(PHASES, (t0, *ends[:-1]), ends, strict=True):
                 spent[phase] += end - begin
-        whole = timed(lambda n: sgd(n, X, Y, alpha=alpha, epochs=1, batch_size=batch_size, seed=0), 1,
-                      setup=lambda: Network(layer_sizes, seed=0))
+        whole = timed(
+            lambda n: sgd(n, X, Y, alpha=alpha, epochs=1, batch_size=batch_size, seed=0),
+            1,
+            setup=lambda: Network(layer_sizes, seed=0),
+        )
     steps = -(-m // batch_size)
     return {
         "layer_sizes": list(layer_sizes),

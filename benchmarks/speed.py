@@ -84,7 +84,12 @@ def minibatch_race(data, recipe: dict, *, layer_sizes, repeats: int, thread_coun
             # initialisation (BLAS threads, PyTorch's kernels), not for training.
             train_nn_scratch(warm, X_warm, Y_warm, Network(layer_sizes, seed=seed))
             if torch is not None:
-                train_torch(torch, warm, *torch_tensors(torch, X_warm, Y_warm), torch_model(torch, Network(layer_sizes, seed=seed)))
+                train_torch(
+                    torch,
+                    warm,
+                    *torch_tensors(torch, X_warm, Y_warm),
+                    torch_model(torch, Network(layer_sizes, seed=seed)),
+                )
             t = timed(
                 lambda net: train_nn_scratch(recipe, X, Y, net),
                 repeats,
@@ -96,7 +101,7 @@ def minibatch_race(data, recipe: dict, *, layer_sizes, repeats: int, thread_coun
                 torch.manual_seed(seed)
                 X_rows, Y_t = torch_tensors(torch, X, Y)
                 t = timed(
-                    lambda model: train_torch(torch, recipe, X_rows, Y_t, model),
+                    lambda model, X_rows=X_rows, Y_t=Y_t: train_torch(torch, recipe, X_rows, Y_t, model),
                     repeats,
                     setup=lambda: torch_model(torch, Network(layer_sizes, seed=seed)),
                 )
@@ -107,11 +112,15 @@ def minibatch_race(data, recipe: dict, *, layer_sizes, repeats: int, thread_coun
                 t = timed(
                     lambda model: train_sklearn(model, X, Y),
                     max(1, repeats // 2),
-                    setup=lambda: sklearn_model(recipe, hidden),
+                    setup=lambda hidden=hidden: sklearn_model(recipe, hidden),
                 )
                 times["sklearn"][str(n)] = _summary(t)
                 accuracy["sklearn"] = sklearn_accuracy(t["result"], X_test, Y_test)
-    for name, module, dist in (("nn_scratch", True, None), ("pytorch", torch, "torch"), ("sklearn", sklearn, "scikit-learn")):
+    for name, module, dist in (
+        ("nn_scratch", True, None),
+        ("pytorch", torch, "torch"),
+        ("sklearn", sklearn, "scikit-learn"),
+    ):
         if name != "nn_scratch" and name not in peers:
             continue
         if module is None:
@@ -166,9 +175,13 @@ def equivalence(X64, Y, iterations: int = 5, alpha: float = 0.1) -> dict:
     theirs = tutorial.gradient_descent(X64, Y, alpha, iterations, start, per_unit_bias=True)
     diffs = {
         k: float(np.max(np.abs(net.params[k] - P)) / max(float(np.max(np.abs(P))), 1e-300))
-        for k, P in zip(("W1", "b1", "W2", "b2"), theirs)
+        for k, P in zip(("W1", "b1", "W2", "b2"), theirs, strict=True)
     }
-    return {"iterations": iterations, "max_relative_difference": diffs, "equal_within_1e-10": max(diffs.values()) < 1e-10}
+    return {
+        "iterations": iterations,
+        "max_relative_difference": diffs,
+        "equal_within_1e-10": max(diffs.values()) < 1e-10,
+    }
 
 
 def full_batch(data, *, repeats: int, thread_counts, alpha: float = 0.1) -> dict:
@@ -194,11 +207,13 @@ def full_batch(data, *, repeats: int, thread_counts, alpha: float = 0.1) -> dict
                     net32 = net
             # The two products that read all of X, alone: how much of the iteration they are.
             W1, dZ1 = net32.params["W1"], np.ones((10, X.shape[1]), dtype=np.float32)
-            row["product_W1_X"] = _summary(timed(lambda: W1 @ X, repeats))
-            row["product_dZ1_XT"] = _summary(timed(lambda: dZ1 @ X.T, repeats))
+            row["product_W1_X"] = _summary(timed(lambda W1=W1: W1 @ X, repeats))
+            row["product_dZ1_XT"] = _summary(timed(lambda dZ1=dZ1: dZ1 @ X.T, repeats))
             params = tutorial.init_params(np.random.default_rng(0))
             _tutorial_iteration(params, X64, Y, alpha)
-            row["tutorial_float64"] = _summary(timed(lambda: _tutorial_iteration(params, X64, Y, alpha), repeats))
+            row["tutorial_float64"] = _summary(
+                timed(lambda params=params: _tutorial_iteration(params, X64, Y, alpha), repeats)
+            )
             out["by_threads"][str(n)] = row
     best = {name: min(out["by_threads"][n][name]["min"] for n in out["by_threads"]) for name in row}
     out["products_seconds"] = {"W1 @ X": best.pop("product_W1_X"), "dZ1 @ X.T": best.pop("product_dZ1_XT")}

@@ -242,7 +242,7 @@ def gradient_descent(X, Y, alpha, iterations, params, *, per_unit_bias=False, m=
     W1, b1, W2, b2 = params
     backward = backward_prop_per_unit if per_unit_bias else backward_prop
     m = X.shape[1] if m is None else m
-    for i in range(iterations):
+    for _ in range(iterations):
         Z1, A1, Z2, A2 = forward_prop(W1, b1, W2, b2, X)
         dW1, db1, dW2, db2 = backward(Z1, A1, Z2, A2, W1, W2, X, Y, m)
         W1, b1, W2, b2 = update_params(W1, b1, W2, b2, dW1, db1, dW2, db2, alpha)

@@ -174,9 +174,7 @@ def get_accuracy(predictions: np.ndarray, Y: np.ndarray) -> float:
     """
     predictions, Y = np.asarray(predictions), np.asarray(Y)
     if predictions.shape != Y.shape:
-        raise ValueError(
-            f"predictions and Y must have the same shape, got {predictions.shape} and {Y.shape}"
-        )
+        raise ValueError(f"predictions and Y must have the same shape, got {predictions.shape} and {Y.shape}")
     if Y.size == 0:
         raise ValueError("Y is empty: accuracy of zero examples is undefined")
     return float(np.mean(predictions == Y))

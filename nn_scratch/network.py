@@ -13,8 +13,10 @@ and backwards
 
 $$
 \begin{aligned}
-dZ^{[2]} &= A^{[2]} - Y, & dW^{[2]} &= \tfrac1m\, dZ^{[2]} A^{[1]\top}, & db^{[2]} &= \tfrac1m \textstyle\sum_i dZ^{[2]}_{:,i},\\
-dZ^{[1]} &= W^{[2]\top} dZ^{[2]} \odot \mathrm{ReLU}'(Z^{[1]}), & dW^{[1]} &= \tfrac1m\, dZ^{[1]} X^\top, & db^{[1]} &= \tfrac1m \textstyle\sum_i dZ^{[1]}_{:,i}.
+dZ^{[2]} &= A^{[2]} - Y, & dW^{[2]} &= \tfrac1m\, dZ^{[2]} A^{[1]\top},
+    & db^{[2]} &= \tfrac1m \textstyle\sum_i dZ^{[2]}_{:,i},\\
+dZ^{[1]} &= W^{[2]\top} dZ^{[2]} \odot \mathrm{ReLU}'(Z^{[1]}), & dW^{[1]} &= \tfrac1m\, dZ^{[1]} X^\top,
+    & db^{[1]} &= \tfrac1m \textstyle\sum_i dZ^{[1]}_{:,i}.
 \end{aligned}
 $$
 
@@ -26,11 +28,10 @@ gradients come back keyed ``"dW1", "db1", …`` — the names of the equations.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
+from numpy.typing import ArrayLike
 
-from ._checks import check_labels, check_matrix, check_positive
+from ._checks import check_dtype, check_labels, check_matrix, check_positive, check_sizes
 from .maths import cross_entropy, get_accuracy, get_predictions, relu, relu_prime, softmax
 
 __all__ = [
@@ -68,28 +69,6 @@ INITIALISATIONS = {"uniform": _uniform, "normal": _normal, "he": _he}
 """Initialisation schemes by name: ``uniform`` U(−0.5, 0.5), ``normal`` N(0, 1)×0.01, ``he`` N(0, 2/n_in)."""
 
 
-def _check_sizes(layer_sizes) -> tuple[int, ...]:
-    try:
-        sizes = tuple(layer_sizes)
-    except TypeError:
-        raise TypeError(f"layer_sizes must be a sequence of integers, got {layer_sizes!r}") from None
-    if len(sizes) < 2:
-        raise ValueError(f"layer_sizes needs at least an input and an output size, got {sizes}")
-    for n in sizes:
-        if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-            raise TypeError(f"layer_sizes must hold integers, got {sizes}")
-        if n <= 0:
-            raise ValueError(f"layer_sizes must all be positive, got {sizes}")
-    return tuple(int(n) for n in sizes)
-
-
-def _check_dtype(dtype) -> np.dtype:
-    dt = np.dtype(dtype)
-    if dt not in DTYPES:
-        raise TypeError(f"dtype must be float32 or float64, got {dt}")
-    return dt
-
-
 def init_params(layer_sizes=(784, 10, 10), init: str = "he", seed=0, dtype=np.float32) -> dict:
     """Create the weights ``W1, W2, …`` and biases ``b1, b2, …`` of a network.
 
@@ -118,8 +97,8 @@ def init_params(layer_sizes=(784, 10, 10), init: str = "he", seed=0, dtype=np.fl
     >>> np.array_equal(init_params(seed=1)["W1"], init_params(seed=1)["W1"])
     True
     """
-    sizes = _check_sizes(layer_sizes)
-    dt = _check_dtype(dtype)
+    sizes = check_sizes(layer_sizes)
+    dt = check_dtype(dtype)
     if init not in INITIALISATIONS:
         raise ValueError(f"init must be one of {sorted(INITIALISATIONS)}, got {init!r}")
     rng = np.random.default_rng(seed)
@@ -187,7 +166,8 @@ def forward_prop(params: dict, X: np.ndarray) -> tuple[np.ndarray, dict]:
     >>> np.allclose(A2.sum(axis=0), 1)
     True
     """
-    A = X
+    # The parameters' dtype throughout: a float64 X would silently upcast every product.
+    A = X.astype(params["W1"].dtype, copy=False)
     L = len(params) // 2
     cache = {"A0": A}
     # --8<-- [start:forward]
@@ -299,7 +279,7 @@ class Network:
         self.metadata: dict = {}
 
     @classmethod
-    def from_params(cls, params: dict, metadata: dict | None = None) -> "Network":
+    def from_params(cls, params: dict, metadata: dict | None = None) -> Network:
         """Wrap an existing parameter dict (checked for consistent shapes and dtype).
 
         Examples
@@ -311,7 +291,7 @@ class Network:
         dtypes = {P.dtype for P in params.values()}
         if len(dtypes) != 1:
             raise TypeError(f"all parameters must share one dtype, got {sorted(map(str, dtypes))}")
-        _check_dtype(dtypes.pop())
+        check_dtype(dtypes.pop())
         net = cls.__new__(cls)
         net.params = params
         net.metadata = dict(metadata or {})
@@ -351,22 +331,24 @@ class Network:
         """The floating-point type of every parameter."""
         return self.params["W1"].dtype
 
-    def check_X(self, X, name: str = "X", *, finite: bool = True) -> np.ndarray:
+    def check_X(self, X: ArrayLike, name: str = "X", *, finite: bool = True) -> np.ndarray:
         """``X`` checked to have one row per input, as an array of this network's dtype.
 
         Examples
         --------
-        >>> Network((4, 3, 2)).check_X(np.ones((2, 4)))
+        >>> Network((4, 3, 2)).check_X([[1], [2], [3], [4]]).dtype
+        dtype('float32')
+        >>> Network((4, 3, 2)).check_X(np.ones((3, 2)))
         Traceback (most recent call last):
         ...
-        ValueError: X must have 4 rows (one per input), got shape (2, 4); it looks transposed — pass X.T so that examples are columns
+        ValueError: X must have 4 rows (one per input), got shape (3, 2)
         """
         X = check_matrix(name, X, rows=self.params["W1"].shape[1], finite=finite)
         # Cast once, here: a float64 X against float32 weights would silently
         # upcast every product downstream.
         return X.astype(self.dtype, copy=False)
 
-    def check_Y(self, Y, m: int, name: str = "Y") -> np.ndarray:
+    def check_Y(self, Y: ArrayLike, m: int, name: str = "Y") -> np.ndarray:
         """``Y`` checked to hold ``m`` labels of this network's classes.
 
         Examples
@@ -378,33 +360,33 @@ class Network:
         """
         return check_labels(name, Y, m=m, num_classes=self.params[f"W{len(self.params) // 2}"].shape[0])
 
-    def forward(self, X):
+    def forward(self, X: ArrayLike) -> tuple[np.ndarray, dict]:
         """:func:`forward_prop` with this network's parameters, after checking ``X``."""
         return forward_prop(self.params, self.check_X(X, finite=False))
 
-    def backward(self, cache, Y):
+    def backward(self, cache: dict, Y: ArrayLike) -> dict:
         """:func:`backward_prop` with this network's parameters, after checking ``Y``."""
         return backward_prop(self.params, cache, self.check_Y(Y, m=cache["A0"].shape[1]))
 
-    def update(self, grads, alpha):
+    def update(self, grads: dict, alpha: float) -> None:
         """:func:`update_params` on this network's parameters, after checking ``alpha``."""
         check_positive("alpha", alpha)
         update_params(self.params, grads, alpha)
 
-    def predict_proba(self, X) -> np.ndarray:
+    def predict_proba(self, X: ArrayLike) -> np.ndarray:
         """Class probabilities, one column per example (``n_L × m``)."""
         return forward_prop(self.params, self.check_X(X))[0]
 
-    def predict(self, X) -> np.ndarray:
+    def predict(self, X: ArrayLike) -> np.ndarray:
         """Predicted class of each column of ``X``."""
         return get_predictions(self.predict_proba(X))
 
-    def loss(self, X, Y) -> float:
+    def loss(self, X: ArrayLike, Y: ArrayLike) -> float:
         """Mean cross-entropy on ``(X, Y)``."""
         A = self.predict_proba(X)
         return cross_entropy(A, self.check_Y(Y, m=A.shape[1]))
 
-    def accuracy(self, X, Y) -> float:
+    def accuracy(self, X: ArrayLike, Y: ArrayLike) -> float:
         """Fraction of the columns of ``X`` classified as their label in ``Y``."""
         A = self.predict_proba(X)
         return get_accuracy(get_predictions(A), self.check_Y(Y, m=A.shape[1]))

@@ -1,137 +1,30 @@
 r"""Training: full-batch gradient descent and mini-batch stochastic gradient descent.
 
-Both repeat the same three steps — forward, backward, $W := W - \alpha\,dW$ —
-and differ only in how many examples each step sees: all $m$ of them, or a
-shuffled mini-batch. Both return a :class:`History` that a plot can use
-directly, and both stop with a :class:`DivergenceError` as soon as the loss
-is no longer a finite number.
+Both take the same step, :func:`train_step` — forward, backward, $W := W - \alpha\,dW$ —
+and differ only in how many examples each step sees: all $m$ of them, or a shuffled
+mini-batch. Both return a :class:`~nn_scratch.history.History` and stop with a
+:class:`~nn_scratch.history.DivergenceError` as soon as the loss is not finite.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
-from dataclasses import asdict, dataclass, field
-
-import numpy as np
-
-import warnings
 from collections.abc import Callable
 
+import numpy as np
+from numpy.typing import ArrayLike
+
 from ._checks import check_positive
+from .history import DivergenceError, History, dead_layer
 from .maths import cross_entropy, get_accuracy, get_predictions
 from .network import Network, backward_prop, forward_prop, update_params
+from .schedules import SCHEDULES, scheduled_alpha
 
-__all__ = ["History", "DivergenceError", "DeadNetworkWarning", "train_step", "gradient_descent", "sgd"]
+__all__ = ["train_step", "gradient_descent", "sgd"]
 
 Forward = Callable[[dict, np.ndarray], tuple[np.ndarray, dict]]
 Backward = Callable[[dict, dict, np.ndarray], dict]
-
-
-@dataclass
-class History:
-    """What training logged: one entry per logged step, in lists of equal length.
-
-    ``step`` counts parameter updates made so far and ``epoch`` counts passes
-    over the training set (one full-batch iteration is one epoch). ``loss`` and
-    ``train_accuracy`` are on the training data; ``val_loss`` and
-    ``val_accuracy`` stay empty unless held-out data was given. ``dead_at`` is
-    the step at which training found a dead network (see
-    :class:`DeadNetworkWarning`), or None.
-
-    Examples
-    --------
-    >>> h = History()
-    >>> h.append(step=0, epoch=0.0, loss=2.3, train_accuracy=0.1)
-    >>> h.to_dict()["loss"], len(h)
-    ([2.3], 1)
-    """
-
-    step: list = field(default_factory=list)
-    epoch: list = field(default_factory=list)
-    loss: list = field(default_factory=list)
-    train_accuracy: list = field(default_factory=list)
-    val_loss: list = field(default_factory=list)
-    val_accuracy: list = field(default_factory=list)
-    dead_at: int | None = None
-    """The step at which a whole hidden layer was first found dead (None while alive)."""
-
-    def append(self, *, step, epoch, loss, train_accuracy, val_loss=None, val_accuracy=None):
-        """Add one logged step."""
-        self.step.append(int(step))
-        self.epoch.append(float(epoch))
-        self.loss.append(float(loss))
-        self.train_accuracy.append(float(train_accuracy))
-        if val_accuracy is not None:
-            self.val_loss.append(float(val_loss))
-            self.val_accuracy.append(float(val_accuracy))
-
-    def last(self) -> dict:
-        """The most recent entry as a dict (empty if nothing was logged)."""
-        return {k: v[-1] for k, v in asdict(self).items() if isinstance(v, list) and v}
-
-    def to_dict(self) -> dict:
-        """Plain lists, ready for ``json.dump`` or a DataFrame."""
-        return asdict(self)
-
-    def __len__(self) -> int:
-        return len(self.step)
-
-
-class DivergenceError(FloatingPointError):
-    """Training stopped because the loss became NaN or infinite.
-
-    The parameters are no longer usable; ``history`` holds what was logged
-    before it happened, so the curve up to the divergence can still be drawn.
-
-    Examples
-    --------
-    >>> rng = np.random.default_rng(0)
-    >>> X, Y = 100 * rng.standard_normal((4, 30)), rng.integers(0, 3, 30)
-    >>> try:
-    ...     gradient_descent(Network((4, 5, 3)), X, Y, alpha=1e3, iterations=50, log_every=1)
-    ... except DivergenceError as error:
-    ...     print(len(error.history) > 0, "smaller" in str(error))
-    True True
-    """
-
-    def __init__(self, message: str, history: History):
-        super().__init__(message)
-        self.history = history
-
-
-class DeadNetworkWarning(RuntimeWarning):
-    """Every unit of a hidden layer output zero on every example of an evaluation.
-
-    With ReLU, a too-large learning rate usually kills the units long before the
-    loss becomes NaN: once a whole layer outputs zero, the network predicts the
-    same class for every input and no gradient reaches the layers below it, so
-    training cannot revive it. Training warns once and records the step in
-    :attr:`History.dead_at`.
-
-    Examples
-    --------
-    >>> import warnings
-    >>> net = Network((4, 3, 2), seed=0)
-    >>> net.params["b1"][:] = -100.0  # every hidden unit below zero for these inputs
-    >>> X, Y = np.random.default_rng(0).random((4, 8)), np.zeros(8, dtype=int)
-    >>> with warnings.catch_warnings(record=True) as caught:
-    ...     warnings.simplefilter("always")
-    ...     h = gradient_descent(net, X, Y, iterations=5, log_every=1)
-    >>> len(caught), h.dead_at
-    (1, 0)
-    """
-
-
-def _dead_layer(cache: dict) -> int | None:
-    # The first hidden layer whose every output is zero, if any. A forward hook
-    # whose cache lacks the activations is not checked.
-    l = 1
-    while f"A{l + 1}" in cache:
-        if not cache[f"A{l}"].any():
-            return l
-        l += 1
-    return None
 
 
 def _prepare(net, X, Y, name_X="X", name_Y="Y"):
@@ -152,48 +45,10 @@ def _evaluate(net, X, Y, forward):
     return cross_entropy(A, Y), get_accuracy(get_predictions(A), Y)
 
 
-def _diverged(loss, step, epoch, alpha, history):
-    return DivergenceError(
-        f"training diverged at step {step} (epoch {epoch:g}): the loss became {loss}. "
-        f"The learning rate alpha={alpha:g} is probably too large; try a smaller one, "
-        f"such as {alpha / 10:g}.",
-        history,
-    )
-
-
-def _found_dead(history, step, layer):
-    if history.dead_at is None:
-        history.dead_at = step
-        warnings.warn(
-            f"the network is dead at step {step}: every unit of hidden layer {layer} outputs zero on every "
-            "example, so it predicts one class for all inputs and no gradient can revive it. "
-            "The learning rate is probably too large.",
-            DeadNetworkWarning,
-            stacklevel=4,
-        )
-
-
-def _scheduled_alpha(alpha_0, schedule, epoch):
-    factor = schedule(epoch)
-    if isinstance(factor, bool) or not isinstance(factor, numbers.Real) or not (0 < factor < math.inf):
-        raise ValueError(f"schedule({epoch}) must return a positive finite factor, got {factor!r}")
-    return alpha_0 * float(factor)
-
-
 def _log(history, record, val, net, forward, callback, verbose):
     if val is not None:
         record["val_loss"], record["val_accuracy"] = _evaluate(net, *val, forward)
-    history.append(**record)
-    if verbose:
-        line = (
-            f"step {record['step']:>6}  epoch {record['epoch']:7.2f}  "
-            f"loss {record['loss']:.4f}  acc {record['train_accuracy']:.4f}"
-        )
-        if val is not None:
-            line += f"  val_acc {record['val_accuracy']:.4f}"
-        print(line)
-    if callback is not None:
-        callback(history.last())
+    history.log(record, callback=callback, verbose=verbose)
 
 
 def train_step(
@@ -269,15 +124,15 @@ def train_step(
 
 def gradient_descent(
     net: Network,
-    X,
-    Y,
+    X: ArrayLike,
+    Y: ArrayLike,
     *,
     alpha: float = 0.1,
     iterations: int = 500,
     log_every: int = 10,
-    X_val=None,
-    Y_val=None,
-    callback=None,
+    X_val: ArrayLike | None = None,
+    Y_val: ArrayLike | None = None,
+    callback: Callable[[dict], None] | None = None,
     verbose: bool = False,
     forward: Forward | None = None,
     backward: Backward | None = None,
@@ -347,18 +202,19 @@ def gradient_descent(
     def observe(loss, cache, Y):
         # The loss and the logged values at step k are those of the parameters after k updates.
         if not math.isfinite(loss):
-            raise _diverged(loss, k, k, alpha, history)
+            raise DivergenceError.at(loss, k, k, alpha, history)
         if k % log_every == 0 or k == iterations:
-            if history.dead_at is None and (layer := _dead_layer(cache)) is not None:
-                _found_dead(history, k, layer)
+            if history.dead_at is None and (layer := dead_layer(cache)) is not None:
+                history.mark_dead(k, layer)
             acc = get_accuracy(get_predictions(cache[f"A{len(net.params) // 2}"]), Y)
             _log(history, dict(step=k, epoch=k, loss=loss, train_accuracy=acc), val, net, forward, callback, verbose)
 
     # Overflow inside a diverging run is reported by the loss check.
     with np.errstate(over="ignore", invalid="ignore"):
-        for k in range(iterations):
+        # observe reads k: the number of updates made before the step it is called from.
+        while k < iterations:
             train_step(net.params, X, Y, alpha, forward=forward, backward=backward, observe=observe)
-        k = iterations
+            k += 1
         A, cache = forward(net.params, X)
         observe(cross_entropy(A, Y), cache, Y)
     return history
@@ -366,21 +222,21 @@ def gradient_descent(
 
 def sgd(
     net: Network,
-    X,
-    Y,
+    X: ArrayLike,
+    Y: ArrayLike,
     *,
     alpha: float = 0.1,
     epochs: int = 10,
     batch_size: int = 64,
     momentum: float = 0.0,
     weight_decay: float = 0.0,
-    schedule=None,
+    schedule: Callable[[int], float] | str | None = None,
     shuffle: bool = True,
     seed=0,
     log_every: int | None = None,
-    X_val=None,
-    Y_val=None,
-    callback=None,
+    X_val: ArrayLike | None = None,
+    Y_val: ArrayLike | None = None,
+    callback: Callable[[dict], None] | None = None,
     verbose: bool = False,
     forward: Forward | None = None,
     backward: Backward | None = None,
@@ -421,10 +277,12 @@ def sgd(
     weight_decay : float
         $\lambda \ge 0$, the strength of the L2 penalty on the weights; 0 turns it
         off. The logged loss is the cross-entropy alone, without the penalty.
-    schedule : callable, optional
+    schedule : callable or str, optional
         ``schedule(epoch)`` returns the factor by which ``alpha`` is multiplied
         during epoch ``epoch`` (0, 1, …), like PyTorch's ``LambdaLR``; for
         example ``lambda e: 0.5 ** (e // 5)`` halves the rate every 5 epochs.
+        A name from :data:`SCHEDULES` (``"cosine"``) stands for that schedule
+        over ``epochs``, so a recipe can be plain data: ``sgd(net, X, Y, **recipe)``.
     shuffle : bool
         Reshuffle the examples at the start of every epoch.
     seed : int or numpy.random.Generator
@@ -468,8 +326,16 @@ def sgd(
         check_positive("log_every", log_every, integer=True)
     if isinstance(momentum, bool) or not (0 <= momentum < 1):
         raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
-    if isinstance(weight_decay, bool) or not isinstance(weight_decay, numbers.Real) or not (0 <= weight_decay < math.inf):
+    if (
+        isinstance(weight_decay, bool)
+        or not isinstance(weight_decay, numbers.Real)
+        or not (0 <= weight_decay < math.inf)
+    ):
         raise ValueError(f"weight_decay must be a finite number >= 0, got {weight_decay!r}")
+    if isinstance(schedule, str):
+        if schedule not in SCHEDULES:
+            raise ValueError(f"schedule must be one of {sorted(SCHEDULES)} or a function, got {schedule!r}")
+        schedule = SCHEDULES[schedule](epochs)
     if schedule is not None and not callable(schedule):
         raise TypeError(f"schedule must be a function of the epoch number, got {type(schedule).__name__}")
     forward = _check_hook("forward", forward or forward_prop)
@@ -487,19 +353,19 @@ def sgd(
     def observe(loss, cache, Yb):
         # Running sums since the last log: each batch's forward pass is done anyway.
         if not math.isfinite(loss):
-            raise _diverged(loss, step, epoch + start / m, alpha, history)
+            raise DivergenceError.at(loss, step, epoch + start / m, alpha, history)
         tally["loss"] += loss * Yb.shape[0]
         tally["correct"] += int(np.count_nonzero(get_predictions(cache[f"A{L}"]) == Yb))
         tally["seen"] += Yb.shape[0]
         # Dead over the evaluation means dead on every batch since the last log;
         # one live batch settles it until then.
         if tally["dead"] != 0 and history.dead_at is None:
-            tally["dead"] = _dead_layer(cache) or 0
+            tally["dead"] = dead_layer(cache) or 0
 
     with np.errstate(over="ignore", invalid="ignore"):
         for epoch in range(epochs):
             if schedule is not None:
-                alpha = _scheduled_alpha(alpha_0, schedule, epoch)
+                alpha = scheduled_alpha(alpha_0, schedule, epoch)
             order = rng.permutation(m) if shuffle else None
             for start in range(0, m, batch_size):
                 if order is None:
@@ -508,16 +374,22 @@ def sgd(
                     idx = order[start : start + batch_size]
                     Xb, Yb = X[:, idx], Y[idx]
                 train_step(
-                    net.params, Xb, Yb, alpha,
-                    forward=forward, backward=backward, weight_decay=weight_decay,
-                    momentum=momentum, velocity=velocity,
+                    net.params,
+                    Xb,
+                    Yb,
+                    alpha,
+                    forward=forward,
+                    backward=backward,
+                    weight_decay=weight_decay,
+                    momentum=momentum,
+                    velocity=velocity,
                     observe=observe,
                 )
                 step += 1
                 end_of_epoch = step % steps_per_epoch == 0
                 if (step % log_every == 0) if log_every else end_of_epoch:
                     if tally["dead"]:
-                        _found_dead(history, step, tally["dead"])
+                        history.mark_dead(step, tally["dead"])
                     record = dict(
                         step=step,
                         epoch=step / steps_per_epoch,

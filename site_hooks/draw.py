@@ -5,7 +5,7 @@ below with nn_scratch on the official MNIST training set (fixed seeds and one
 BLAS thread, so rebuilding gives the same weights), measures them on the test
 set, and
 
-* writes each network with :func:`nn_scratch.export.export_json` to
+* writes each network with :func:`nn_scratch.io.export_json` to
   ``<site>/assets/models/<name>.json``, plus a manifest ``models.json`` that
   lists them for the page's JavaScript (``docs/javascripts/digit.js``);
 * registers the ``draw`` namespace of ``site_hooks/fields.py``: the field
@@ -28,8 +28,9 @@ from pathlib import Path
 
 import fields
 from mkdocs.exceptions import PluginError
-from nn_scratch._files import atomic_write
 from threadpoolctl import threadpool_limits
+
+from nn_scratch.files import atomic_write
 
 log = logging.getLogger("mkdocs.hooks.draw")
 
@@ -42,22 +43,18 @@ MODELS = (
         "label": "784-10-10",
         "layer_sizes": (784, 10, 10),
         "init": "he",
-        "seed": 0,
         "optimiser": "sgd",
-        "alpha": 0.1,
-        "epochs": 5,
-        "batch_size": 32,
+        # sgd's own keywords: sgd(net, X, Y, **recipe)
+        "recipe": {"alpha": 0.1, "epochs": 5, "batch_size": 32, "seed": 0},
     },
     {
         "name": "mnist-784-100-10",
         "label": "784-100-10",
         "layer_sizes": (784, 100, 10),
         "init": "he",
-        "seed": 0,
         "optimiser": "sgd",
-        "alpha": 0.1,
-        "epochs": 2,
-        "batch_size": 32,
+        # sgd's own keywords: sgd(net, X, Y, **recipe)
+        "recipe": {"alpha": 0.1, "epochs": 2, "batch_size": 32, "seed": 0},
     },
 )
 
@@ -88,16 +85,9 @@ def _train_one(spec: dict, mnist) -> tuple:
     from nn_scratch import Network, sgd
 
     t0 = time.perf_counter()
-    net = Network(spec["layer_sizes"], init=spec["init"], seed=spec["seed"])
-    sgd(
-        net,
-        mnist.X_train,
-        mnist.Y_train,
-        alpha=spec["alpha"],
-        epochs=spec["epochs"],
-        batch_size=spec["batch_size"],
-        seed=spec["seed"],
-    )
+    recipe = spec["recipe"]
+    net = Network(spec["layer_sizes"], init=spec["init"], seed=recipe["seed"])
+    sgd(net, mnist.X_train, mnist.Y_train, **recipe)
     seconds = time.perf_counter() - t0
     accuracy = net.accuracy(mnist.X_test, mnist.Y_test)
     metadata = {
@@ -107,7 +97,7 @@ def _train_one(spec: dict, mnist) -> tuple:
         "train_examples": int(mnist.X_train.shape[1]),
         "test_examples": int(mnist.X_test.shape[1]),
         "test_accuracy": accuracy,
-        "training": {k: spec[k] for k in ("optimiser", "init", "seed", "alpha", "epochs", "batch_size")},
+        "training": {"optimiser": spec["optimiser"], "init": spec["init"], **recipe},
         "nn_scratch_version": nn_scratch.__version__,
     }
     log.info(f"draw: trained {spec['label']} in {seconds:.1f} s, test accuracy {100 * accuracy:.2f} %")
@@ -119,7 +109,7 @@ def _table(trained: dict) -> str:
         "| network | trained during this build with nn_scratch | test accuracy |",
         "|---|---|---|",
     ]
-    for i, (net, meta) in enumerate(trained.values()):
+    for i, (_net, meta) in enumerate(trained.values()):
         t = meta["training"]
         name = meta["label"] + (" (default)" if i == 0 else "")
         how = (
@@ -146,7 +136,7 @@ def _write_json(path: Path, data) -> None:
 
 def on_post_build(config):
     """Write every trained network and the manifest ``models.json`` into the built site."""
-    from nn_scratch.export import export_json
+    from nn_scratch.io import export_json
 
     out = Path(config["site_dir"]) / MODELS_DIR
     manifest = []

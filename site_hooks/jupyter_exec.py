@@ -38,6 +38,8 @@ from pathlib import Path, PurePosixPath
 
 from mkdocs.exceptions import PluginError
 
+from nn_scratch.files import atomic_write
+
 log = logging.getLogger("mkdocs.hooks.jupyter_exec")
 
 REPO = Path(__file__).resolve().parents[1]
@@ -170,9 +172,7 @@ def on_pre_page(page, config, files):
         raise PluginError(f"notebook {page.file.src_uri} failed to execute:\n{err}") from err
     toc_tokens, title = jupyter_plugin._get_nb_toc_tokens(src, _build["plugin"].config["toc_depth"])
     entry.parent.mkdir(parents=True, exist_ok=True)
-    tmp = entry.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"content": content, "toc_tokens": toc_tokens, "title": title}), encoding="utf-8")
-    os.replace(tmp, entry)
+    atomic_write(entry, json.dumps({"content": content, "toc_tokens": toc_tokens, "title": title}))
     # The callback may still be running as result() returns.
     seconds = getattr(future, "seconds", None) or time.perf_counter() - _build["started"]
     log.info(f"executed {page.file.src_uri}, finished {seconds:.1f} s after the notebooks started")

@@ -21,6 +21,15 @@ def mnist_dir() -> Path:
     return Path(os.environ.get("NN_SCRATCH_DATA") or DEFAULT_MNIST_DIR)
 
 
+def in_ci() -> bool:
+    """Whether the tests run in CI: ``CI`` set to anything but empty, 0, false or no.
+
+    The same rule as the site build's (``site_hooks/jupyter_exec.in_ci``), so
+    ``CI=false`` means "not CI" to both.
+    """
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
 def require_mnist_files() -> Path:
     folder = mnist_dir()
     names = [
@@ -32,7 +41,7 @@ def require_mnist_files() -> Path:
     missing = [n for n in names if not (folder / n).exists() and not (folder / f"{n}.gz").exists()]
     if missing:
         message = f"MNIST files {missing} not found in {folder} (set NN_SCRATCH_DATA)"
-        if os.environ.get("CI"):
+        if in_ci():
             pytest.fail(message)
         pytest.skip(message)
     return folder

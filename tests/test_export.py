@@ -1,4 +1,4 @@
-"""nn_scratch.export: a network survives the trip through JSON bit for bit, and bad input is refused."""
+"""nn_scratch.io, JSON: a network survives the trip through JSON bit for bit, and bad input is refused."""
 
 import json
 import os
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from nn_scratch import Network
-from nn_scratch.export import FORMAT, VERSION, export_json, load_json, network_from_dict, network_to_dict
+from nn_scratch.io import FORMAT, FORMAT_VERSION, ModelFileError, export_json, load_json, network_from_dict, network_to_dict
 
 
 @pytest.mark.parametrize("sizes", [(784, 10, 10), (784, 30, 20, 10), (5, 3)])
@@ -34,7 +34,7 @@ def test_file_layout_is_the_documented_one(tmp_path):
     path = export_json(net, tmp_path / "sub" / "dir" / "m.json", {"test_accuracy": 0.5})
     assert path == tmp_path / "sub" / "dir" / "m.json"
     d = json.loads(path.read_text(encoding="utf-8"))
-    assert d["format"] == FORMAT and d["version"] == VERSION
+    assert d["format"] == FORMAT and d["version"] == FORMAT_VERSION
     assert d["layer_sizes"] == [784, 10, 10] and d["dtype"] == "float32"
     assert d["activations"] == ["relu", "softmax"]
     assert list(d["params"]) == ["W1", "b1", "W2", "b2"]
@@ -74,6 +74,16 @@ def test_export_refuses_bad_input_and_leaves_old_file_intact(tmp_path):
     assert os.listdir(tmp_path) == ["m.json"], "a temporary file was left behind"
 
 
+def test_nan_parameters_are_refused_on_load(tmp_path):
+    # A file edited (or written by another tool) to hold a NaN weight is broken: refused, not loaded.
+    d = network_to_dict(Network((4, 3, 2), seed=0))
+    d["params"]["W1"][0][0] = 1e999  # json writes inf as Infinity, which load_json refuses; 1e999 parses to inf
+    path = tmp_path / "inf.json"
+    path.write_text(json.dumps(d).replace("Infinity", "1e999"), encoding="utf-8")
+    with pytest.raises(ModelFileError, match=r"W1 contains NaN or inf"):
+        load_json(path)
+
+
 def test_exported_file_has_ordinary_permissions(tmp_path):
     # Written through a private temporary file, but a web server must be able to read the result.
     path = export_json(Network((4, 3, 2)), tmp_path / "m.json")
@@ -105,11 +115,11 @@ def test_load_refuses_files_that_are_not_exact_networks(tmp_path):
 
     with pytest.raises(ValueError, match="format must be 'nn-scratch-network'"):
         load_json(_write(tmp_path, {**d, "format": "keras"}))
-    with pytest.raises(ValueError, match="unsupported version: expected 1, got 2"):
+    with pytest.raises(ModelFileError, match="format version 2 is newer"):
         load_json(_write(tmp_path, {**d, "version": 2}))
     with pytest.raises(ValueError, match="dtype must be float32 or float64"):
         load_json(_write(tmp_path, {**d, "dtype": "float16"}))
-    with pytest.raises(ValueError, match=r"layer_sizes \[4, 9, 2\] do not match"):
+    with pytest.raises(ModelFileError, match=r"W1 has shape \(3, 4\), layer_sizes \(4, 9, 2\) need \(9, 4\)"):
         load_json(_write(tmp_path, {**d, "layer_sizes": [4, 9, 2]}))
 
     rounded = json.loads(json.dumps(d))
@@ -124,7 +134,7 @@ def test_load_refuses_files_that_are_not_exact_networks(tmp_path):
 
     missing = json.loads(json.dumps(d))
     del missing["params"]["b2"]
-    with pytest.raises(ValueError, match="params must have exactly the keys"):
+    with pytest.raises(ModelFileError, match="need parameters"):
         load_json(_write(tmp_path, missing))
 
     nan_file = tmp_path / "nan.json"

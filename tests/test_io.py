@@ -44,11 +44,21 @@ def test_bad_arguments_to_save(tmp_path):
     net = Network((4, 3), seed=0)
     with pytest.raises(TypeError, match="net must be"):
         save_model(net.params, tmp_path / "x.npz")
-    with pytest.raises(TypeError, match="metadata must be JSON-serialisable"):
+    with pytest.raises(TypeError, match="metadata must hold only JSON values"):
         save_model(net, tmp_path / "x.npz", metadata={"when": object()})
     with pytest.raises(TypeError, match="metadata must be a dict"):
         save_model(net, tmp_path / "x.npz", metadata=[1, 2])
     assert list(tmp_path.iterdir()) == []
+
+
+def test_save_refuses_nan_or_inf_parameters_and_metadata(tmp_path):
+    net = Network((6, 4, 3), seed=0)
+    net.params["W2"][0, 0] = np.nan
+    with pytest.raises(ValueError, match=r"net.params\['W2'\] contains NaN or inf"):
+        save_model(net, tmp_path / "nan.npz")
+    with pytest.raises(TypeError, match="finite numbers"):
+        save_model(Network((6, 4, 3)), tmp_path / "nan.npz", metadata={"loss": float("nan")})
+    assert not list(tmp_path.iterdir())
 
 
 def test_a_failed_save_keeps_the_old_file_and_leaves_no_partial_file(tmp_path, monkeypatch):
@@ -138,6 +148,8 @@ REFUSED = {
     "dtype-disagrees": (_edit(W1=np.zeros((4, 6), np.float64)), "W1 has dtype float64, the file says float32"),
     "bad-dtype": (_edit(dtype=np.array("int8")), "float32 or float64"),
     "bad-json": (_edit(metadata=np.array("{not json")), "not valid JSON"),
+    "nan-weight": (_edit(W1=np.full((4, 6), np.nan, np.float32)), "W1 contains NaN or inf"),
+    "inf-bias": (_edit(b2=np.full((3, 1), np.inf, np.float32)), "b2 contains NaN or inf"),
     "json-not-object": (_edit(metadata=np.array("[1, 2]")), "must be a JSON object"),
     "truncated": (_truncated, "not a zip archive"),
     "bad-crc": (_bad_crc, "truncated or corrupted|CRC"),
