@@ -89,7 +89,7 @@ ax.text(EPSILON * 1.2, worst.max(), "EPSILON", color="#b35806", fontsize=8, va="
 ax.set_ylim(worst.min() / 10, worst.max() * 3)
 ax.set_xlabel(r"finite-difference step $\varepsilon$")
 ax.set_ylabel("relative error, backpropagation vs finite differences")
-ax.set_title(f"Gradient check of a float64 {'-'.join(map(str, sizes))} network across ten decades of ε")
+ax.set_title(f"Gradient-check error against the step ε, float64 {'-'.join(map(str, sizes))} network")
 ax.grid(True, which="both", alpha=0.3)
 ax.legend(fontsize=8, loc="lower left")
 plt.show()
