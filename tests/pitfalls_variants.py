@@ -5,7 +5,7 @@ single marked line (``# PITFALL``) from the right version in :mod:`nn_scratch`; 
 trains with any of them.
 They live here, beside the tests, and never in the package: the tests in
 ``tests/test_pitfalls.py`` show that each one fails (a gradient check far
-above 1e-4, NaN, a shape error) where :mod:`nn_scratch` passes, and the
+above ``nn_scratch.gradcheck.TOLERANCE``, NaN, a shape error) where :mod:`nn_scratch` passes, and the
 notebook ``docs/notebooks/pitfalls_effects.py`` trains with them to measure
 what they cost in accuracy.
 
