@@ -71,6 +71,9 @@ print(f"truncation side: error ∝ ε^{slope_truncation:.2f}   rounding side: er
 print(f"smallest error {worst[best]:.1e} at ε = {epsilons[best]:.0e}")
 print(f"at the default step EPSILON = {EPSILON:g}: {at_default:.1e}, "
       f"{TOLERANCE / at_default:,.0f} times below TOLERANCE = {TOLERANCE:g}")
+# What the text below says of this curve; the page does not build if it stops being true.
+assert 1.8 < slope_truncation < 2.2 and -1.3 < slope_rounding < -0.7
+assert abs(np.log10(epsilons[best] / EPSILON)) <= 1 and at_default < TOLERANCE / 10
 
 # %%
 u = np.finfo(np.float64).eps
@@ -139,6 +142,7 @@ print(f"Z1[{k}, {i}] = {kinked_cache['Z1'][k, i]:.1e}, closer to 0 than the step
 errors = gradient_check(kinked, X, Y, per_parameter=True)
 for name, error in errors.items():
     print(f"{name:4} relative error {error:.1e}  {'passes' if error < TOLERANCE else 'FAILS'}")
+assert [name for name, error in errors.items() if error >= TOLERANCE] == ["dW1", "db1"]
 
 
 # %% [markdown]
@@ -163,6 +167,7 @@ print(f"backprop db1[{k}]         {analytic: .6f}")
 print(f"slope with the unit on    {above: .6f}")
 print(f"slope with the unit off   {below: .6f}")
 print(f"central difference, ±ε    {central: .6f}   (between the two)")
+assert np.isclose(analytic, above) and min(above, below) < central < max(above, below)
 
 # %% [markdown]
 # ### How to recognise a kink
@@ -176,7 +181,9 @@ print(f"central difference, ±ε    {central: .6f}   (between the two)")
 
 # %%
 for eps in (EPSILON, EPSILON / 10, EPSILON / 100):
-    print(f"ε = {eps:.0e}: largest relative error {gradient_check(kinked, X, Y, epsilon=eps):.1e}")
+    error = gradient_check(kinked, X, Y, epsilon=eps)
+    print(f"ε = {eps:.0e}: largest relative error {error:.1e}  {'passes' if error < TOLERANCE else 'FAILS'}")
+    assert (error < TOLERANCE) == (eps < kinked_cache["Z1"][k, i])
 
 
 # %% [markdown]
