@@ -127,13 +127,24 @@ plt.show()
 # $\bar b^{[l]} = db^{[l]}$. Every gate gets its output's $\bar V$ from above
 # and multiplies it by its local gradient:
 #
-# | gate | forward | local gradient | backward: upstream × local |
-# |---|---|---|---|
-# | cross-entropy | $J = -\frac1m \sum_{i}\sum_k Y_{k,i}\log A^{[2]}_{k,i}$ | $\partial J/\partial A^{[2]}_{k,i} = -\frac{Y_{k,i}}{m\,A^{[2]}_{k,i}}$ | $\bar A^{[2]} = -\frac1m\, Y \oslash A^{[2]}$ (upstream $\bar J = 1$) |
-# | softmax (per column) | $a = \mathrm{softmax}(z)$ | $\partial a_k/\partial z_j = a_k(\delta_{kj} - a_j)$ | $\bar z_j = \sum_k \bar a_k\, a_k(\delta_{kj} - a_j)$ |
-# | bias broadcast | $Z = U + b\,\mathbf 1^\top$ | $\partial Z_{j,i}/\partial U_{j,i} = 1$, $\partial Z_{j,i}/\partial b_j = 1$ for every $i$ | $\bar U = \bar Z$, $\;\bar b = \sum_i \bar Z_{:,i}$ |
-# | matrix product | $U = W A$ | $\partial U_{j,i}/\partial W_{j,k} = A_{k,i}$, $\partial U_{j,i}/\partial A_{k,i} = W_{j,k}$ | $\bar W = \bar U A^\top$, $\;\bar A = W^\top \bar U$ |
-# | ReLU | $A = \max(Z, 0)$ | $[Z > 0]$, element by element | $\bar Z = \bar A \odot [Z > 0]$ |
+# * **Cross-entropy**, $J = -\frac1m \sum_{i}\sum_k Y_{k,i}\log A^{[2]}_{k,i}$.
+#   Local gradient $\partial J/\partial A^{[2]}_{k,i} = -Y_{k,i} / (m\,A^{[2]}_{k,i})$;
+#   the upstream gradient is $\bar J = 1$, so $\bar A^{[2]} = -\frac1m\, Y \oslash A^{[2]}$
+#   (element-by-element division).
+# * **Softmax**, column by column, $a = \mathrm{softmax}(z)$. Local gradient
+#   $\partial a_k/\partial z_j = a_k(\delta_{kj} - a_j)$; backwards,
+#   $\bar z_j = \sum_k \bar a_k\, a_k(\delta_{kj} - a_j)$.
+# * **Bias broadcast**, $Z = U + b\,\mathbf 1^\top$ ($b$ copied into every
+#   column). Local gradients $\partial Z_{j,i}/\partial U_{j,i} = 1$ and
+#   $\partial Z_{j,i}/\partial b_j = 1$ for every example $i$; backwards,
+#   $\bar U = \bar Z$ and $\bar b = \sum_i \bar Z_{:,i}$.
+# * **Matrix product**, $U = W A$. Local gradients
+#   $\partial U_{j,i}/\partial W_{j,k} = A_{k,i}$ and
+#   $\partial U_{j,i}/\partial A_{k,i} = W_{j,k}$; backwards,
+#   $\bar W = \bar U A^\top$ and $\bar A = W^\top \bar U$.
+# * **ReLU**, $A = \max(Z, 0)$ element by element. Local gradient $[Z > 0]$
+#   (1 where the unit is on, 0 where it is off); backwards,
+#   $\bar Z = \bar A \odot [Z > 0]$.
 #
 # The softmax and cross-entropy gates together give the short result of
 # [Cross-entropy and dZ2](../../maths/loss/): with $\sum_k Y_{k,i} = 1$, the
