@@ -17,8 +17,8 @@ from nn_scratch.gradcheck import EPSILON, TOLERANCE
 REPO = Path(__file__).resolve().parents[1]
 MATHS = sorted((REPO / "docs" / "maths").glob("*.md"))
 
-QUESTION = re.compile(r"^\?\?\?\+? question ", re.M)
-ANSWER = re.compile(r'^    \?\?\? success "Answer"\n(?P<body>(?:\n|        .*\n)+)', re.M)
+QUESTION = re.compile(r"^\?\?\?\+? question ", re.MULTILINE)
+ANSWER = re.compile(r'^    \?\?\? success "Answer"\n(?P<body>(?:\n|        .*\n)+)', re.MULTILINE)
 
 
 def test_there_are_maths_pages():

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from nn_scratch.gradcheck import TOLERANCE
+from pitfalls_variants import (
+    backward_prop_with,
+    one_hot_sized_by_max,
+    softmax_over_whole_matrix,
+    softmax_without_max,
+)
 
 from nn_scratch import (
     backward_prop,
@@ -24,12 +28,7 @@ from nn_scratch import (
     softmax,
     update_params,
 )
-from pitfalls_variants import (
-    backward_prop_with,
-    one_hot_sized_by_max,
-    softmax_over_whole_matrix,
-    softmax_without_max,
-)
+from nn_scratch.gradcheck import TOLERANCE
 
 GOOD = TOLERANCE  # the project's one pass mark (nn_scratch/gradcheck.py)
 BAD = 1000 * TOLERANCE  # every mistake fails it by three orders of magnitude or more

@@ -21,7 +21,15 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
-from nn_scratch import backward_prop, cross_entropy, forward_prop, one_hot, relu, relu_prime, softmax
+from nn_scratch import (
+    backward_prop,
+    cross_entropy,
+    forward_prop,
+    one_hot,
+    relu,
+    relu_prime,
+    softmax,
+)
 
 # %% [markdown]
 # ## The graph of the 784-10-10 network

@@ -16,7 +16,13 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
-from nn_scratch import backward_prop, forward_prop, gradient_check, init_params, numerical_gradients
+from nn_scratch import (
+    backward_prop,
+    forward_prop,
+    gradient_check,
+    init_params,
+    numerical_gradients,
+)
 from nn_scratch.gradcheck import EPSILON, TOLERANCE
 from nn_scratch.maths import cross_entropy
 
