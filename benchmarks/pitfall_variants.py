@@ -4,7 +4,7 @@ Each function or option below reproduces one published mistake, changed in a
 single marked line (``# PITFALL``) from the right version in :mod:`nn_scratch`.
 They live here, beside the benchmarks, and never in the package: the tests in
 ``tests/test_pitfalls.py`` show that each one fails (a gradient check far
-above 1e-4, NaN, a shape error) where :mod:`nn_scratch` passes, and
+above ``nn_scratch.gradcheck.TOLERANCE``, NaN, a shape error) where :mod:`nn_scratch` passes, and
 ``benchmarks/pitfalls.py`` trains with them to measure what they cost. Training
 with a variant goes through the package's own loop, whose ``forward=`` and
 ``backward=`` hooks take :func:`forward_prop_with` and :func:`backward_prop_with`

@@ -3,6 +3,7 @@
 import numpy as np
 
 from nn_scratch import Network, gradient_check, gradient_descent, sgd
+from nn_scratch.gradcheck import TOLERANCE
 
 
 def test_default_network_with_sgd_reaches_92_percent_on_the_official_test_set(mnist):
@@ -25,4 +26,4 @@ def test_full_batch_gradient_descent_lowers_the_loss_monotonically(mnist):
 def test_gradient_check_on_real_digits(mnist):
     net = Network(seed=0, dtype=np.float64)
     X, Y = mnist.X_train[:, :5], mnist.Y_train[:5]
-    assert gradient_check(net, X, Y) < 1e-7
+    assert gradient_check(net, X, Y) < TOLERANCE

@@ -17,7 +17,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "docs" / "notebooks"
-PAGES = ["train_mnist", "inside", "learning_rate", "gradient_check"]
+PAGES = ["train_mnist", "inside", "learning_rate", "gradient_check", "computational_graph", "backprop_speed", "gradcheck_error"]
 
 
 def load_hook():
