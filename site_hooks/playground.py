@@ -37,7 +37,7 @@ import numpy as np
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
-log = logging.getLogger("mkdocs.hooks.playground")
+logger = logging.getLogger("mkdocs.hooks.playground")
 
 PAGE = "playground.md"
 DATA_FILE = "assets/playground/mnist-subset.bin.gz"
@@ -47,7 +47,7 @@ SPLIT_SEED = 0  # which training images load_mnist sets aside as held-out
 GZIP_LEVEL = 6  # level 9 saves 2 % and takes ten times longer
 
 # The default settings of the page's controls (docs/playground.md reads them from here).
-DEFAULTS = {"hidden": 32, "init": "he", "alpha": 0.1, "batch_size": 32, "epochs": 3, "seed": 0}
+DEFAULTS = {"hidden": 32, "init": "he", "alpha": 0.1, "batch_size": 16, "epochs": 5, "seed": 0}
 
 _FIELD = re.compile(r"\{\{\s*playground\.(\w+)\s*\}\}")
 TOTAL_MARKER = "NN-PLAYGROUND-TOTAL-DOWNLOAD"  # stands for the total until on_post_build measures it
@@ -301,7 +301,7 @@ def _build() -> dict:
         "default_epoch1_accuracy": f"{100 * history[0]['val_accuracy']:.1f} %",
         "replay_seconds": f"{t3 - t2:.1f}",
     }
-    log.info(f"playground: data {len(payload):,} bytes (load {t1 - t0:.1f} s, gzip {t2 - t1:.1f} s); "
+    logger.info(f"playground: data {len(payload):,} bytes (load {t1 - t0:.1f} s, gzip {t2 - t1:.1f} s); "
              f"default run replayed in {t3 - t2:.1f} s, held-out accuracy {fields['default_heldout_accuracy']}")
     return {"payload": payload, "fields": fields}
 
@@ -353,4 +353,4 @@ def on_post_build(config):
     for _ in range(3):  # the figure is part of the page it measures
         text = html.replace(TOTAL_MARKER, megabytes(others + len(text.encode("utf-8"))))
     atomic_write(page, text)
-    log.info(f"playground: the page downloads {megabytes(others + len(text.encode('utf-8')))} in {len(files) + 1} files")
+    logger.info(f"playground: the page downloads {megabytes(others + len(text.encode('utf-8')))} in {len(files) + 1} files")

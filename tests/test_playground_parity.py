@@ -180,3 +180,22 @@ def test_the_shared_logarithm_is_the_logarithm():
     x = np.concatenate([np.random.default_rng(0).random(2000), [1e-300, 2.0**-32, 0.5, 0.7071, 0.9999999, 1.0]])
     ours = np.array([playground.log(float(v)) for v in x])
     np.testing.assert_allclose(ours, np.log(x), rtol=4e-16, atol=4e-16)
+
+
+def test_the_browsers_default_run_draws_what_the_replay_draws(node, tmp_path):
+    # Without params/orders, the JavaScript draws its weights and then each epoch's order
+    # from one Random(seed), as replay() does: after one epoch on 50 examples with the
+    # full batch the weights must be those of nn_scratch.sgd on that order.
+    rng = np.random.default_rng(0)
+    pixels = rng.integers(0, 256, (784, 50), dtype=np.uint8)
+    Y = rng.integers(0, 10, 50)
+    X = pixels.astype(np.float64) / 255
+    (tmp_path / "pixels.u8").write_bytes(pixels.T.tobytes())
+    settings = {"hidden": 10, "init": "normal", "alpha": 0.1, "batchSize": 20, "epochs": 2, "seed": 9, "float64": True}
+    js = node({"kind": "train", "pixels": str(tmp_path / "pixels.u8"), "labels": Y.tolist(), "settings": settings})
+    r = playground.Random(9)
+    net = Network.from_params(playground.init_params((784, 10, 10), "normal", r, dtype=np.float64))
+    for _ in range(2):
+        order = np.array(r.permutation(50))
+        sgd(net, X[:, order], Y[order], alpha=0.1, epochs=1, batch_size=20, shuffle=False)
+    assert max(_relative_errors(net, js).values()) < 1e-12

@@ -123,11 +123,13 @@
     };
   }
 
-  function initParams(sizes, init, seed, float64) {
+  // rng: a Random, or its seed.
+  function initParams(sizes, init, rng, float64) {
     if (INITIALISATIONS.indexOf(init) < 0) {
       throw new Error("init must be one of " + INITIALISATIONS.join(", ") + ", got " + init);
     }
-    var rng = new Random(seed), p = makeParams(sizes, float64);
+    if (!(rng instanceof Random)) rng = new Random(rng);
+    var p = makeParams(sizes, float64);
     initLayer(rng, init, sizes[0], sizes[1], p.W1, p.b1);
     initLayer(rng, init, sizes[1], sizes[2], p.W2, p.b2);
     return p;
@@ -337,7 +339,7 @@
    * float64}, stepped a few at a time by the caller. Initial weights and the
    * order of every epoch come from Random(seed) — first the weights, then one
    * permutation per epoch — unless params / orders are given (the parity test
-   * passes NumPy's). Logs every logEvery steps (default: 10 times per epoch)
+   * passes NumPy's). Logs every logEvery steps (default: 5 times per epoch)
    * as nn_scratch.sgd does: training loss and accuracy averaged over the
    * batches since the last log, held-out loss and accuracy measured exactly.
    */
@@ -352,15 +354,19 @@
     this.train = train;
     this.heldOut = heldOut;
     this.batchSize = Math.min(s.batchSize, train.m);
-    this.rng = new Random(s.seed);
     var sizes = [train.n0, s.hidden, 10];
-    this.params = options.params ? paramsFrom(sizes, options.params, s.float64) : initParams(sizes, s.init, s.seed, s.float64);
-    if (options.params) this.rng = null;
+    if (options.params) {
+      this.rng = null;
+      this.params = paramsFrom(sizes, options.params, s.float64);
+    } else {
+      this.rng = new Random(s.seed);  // the weights, then the order of each epoch
+      this.params = initParams(sizes, s.init, this.rng, s.float64);
+    }
     this.orders = options.orders || null;
     this.trainer = makeTrainer(this.params, Math.max(this.batchSize, heldOut ? Math.min(heldOut.m, 500) : 0));
     this.stepsPerEpoch = Math.ceil(train.m / this.batchSize);
     this.totalSteps = this.stepsPerEpoch * s.epochs;
-    this.logEvery = options.logEvery || Math.max(1, Math.ceil(this.stepsPerEpoch / 10));
+    this.logEvery = options.logEvery || Math.max(1, Math.ceil(this.stepsPerEpoch / 5));
     this.step = 0;
     this.epoch = 0;
     this.start = 0;
