@@ -26,6 +26,7 @@ labels (one byte each), the held-out images and their labels.
 from __future__ import annotations
 
 import gzip
+import json
 import logging
 import math
 import re
@@ -334,7 +335,7 @@ def _assets(html: str) -> list[str]:
 
 
 def on_post_build(config):
-    """Measure what the page downloads — HTML, scripts, styles, worker, data, search index — and state it on the page."""
+    """Measure what the page downloads — HTML, styles, scripts, worker, data, sitemap, search — and state it on the page."""
     from nn_scratch._files import atomic_write
 
     site = Path(config["site_dir"])
@@ -342,8 +343,14 @@ def on_post_build(config):
     html = page.read_text(encoding="utf-8")
     if TOTAL_MARKER not in html:
         return
+    # Besides what the HTML names: the worker and the data (playground.js), and what
+    # Material's bundle fetches on every page — the sitemap (instant navigation),
+    # the search worker named in its configuration, and the search index.
+    config_json = re.search(r'<script id="__config" type="application/json">(.*?)</script>', html, re.DOTALL)
+    search_worker = json.loads(config_json.group(1))["search"] if config_json else None
+    extra = ["../javascripts/playground-train.js", "../" + DATA_FILE, "../sitemap.xml", "../search/search_index.json"]
     files = set()
-    for url in _assets(html) + ["../javascripts/playground-train.js", "../" + DATA_FILE, "../search/search_index.json"]:
+    for url in _assets(html) + extra + ([search_worker] if search_worker else []):
         path = (page.parent / url).resolve()
         if not path.is_file():
             raise PluginError(f"playground: the page loads {url}, which is not in the built site")
