@@ -152,10 +152,12 @@ def test_float32_training_agrees_with_sgd(node, mnist, tmp_path):
     np.testing.assert_allclose([e["trainAccuracy"] for e in js["logs"]], history.train_accuracy, atol=1 / 4000)
 
 
-@pytest.mark.parametrize("hidden,init,batch_size", [(32, "he", 30), (10, "uniform", 64), (100, "normal", 4000)])
-def test_float64_training_agrees_with_sgd(node, mnist, tmp_path, hidden, init, batch_size):
-    epochs = 2 if batch_size < 4000 else 20  # the full batch: 20 steps of gradient descent
-    net, history, js = _train_both(node, mnist, tmp_path, np.float64, hidden=hidden, init=init, m=4000,
+# (hidden, init, examples, batch size, epochs): 268, 126, 20 and 10 steps; the last is full-batch gradient descent.
+@pytest.mark.parametrize("hidden,init,m,batch_size,epochs",
+                         [(32, "he", 4000, 30, 2), (10, "uniform", 4000, 64, 2), (100, "normal", 1000, 50, 1),
+                          (32, "normal", 1000, 1000, 10)])
+def test_float64_training_agrees_with_sgd(node, mnist, tmp_path, hidden, init, m, batch_size, epochs):
+    net, history, js = _train_both(node, mnist, tmp_path, np.float64, hidden=hidden, init=init, m=m,
                                    batch_size=batch_size, epochs=epochs, alpha=0.1, seed=3)
     errors = _relative_errors(net, js)
     assert max(errors.values()) < 1e-10, errors
