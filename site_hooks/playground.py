@@ -280,6 +280,7 @@ def _build() -> dict:
     n_params = sum(P.size for P in net.params.values())
     fields = {
         "n_train": f"{data.X_train.shape[1]:,}",
+        "n_train_number": str(data.X_train.shape[1]),  # for the batch size's max="…"
         "n_heldout": f"{data.X_val.shape[1]:,}",
         "n_total": f"{data.X_train.shape[1] + data.X_val.shape[1]:,}",
         "split_seed": str(SPLIT_SEED),
