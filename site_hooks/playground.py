@@ -1,0 +1,364 @@
+"""MkDocs hook: the Playground page's data, and its default run replayed with nn_scratch.
+
+The Playground trains a network in the reader's browser
+(``docs/javascripts/playground-train.js``). At every build this hook
+
+* cuts a subset of MNIST out of the official files with
+  :func:`nn_scratch.data.load_mnist` — training and held-out images, both
+  from the official *training* file — and adds it to the site as one gzip file
+  of bytes (``assets/playground/mnist-subset.bin.gz``, layout below), which
+  the page fetches only when it opens;
+* replays the page's default run with :func:`nn_scratch.sgd` from the very
+  initial weights and batch order the browser draws: both sides use the
+  Mulberry32 generator of :class:`Random` (the JavaScript has the same lines),
+  so the held-out accuracy the page quotes for the default run is the
+  package's own result, not a number typed in;
+* fills the ``{{ playground.<name> }}`` fields of ``docs/playground.md``; the
+  page's total download is measured after the build, when every file it loads
+  exists, and written into the built page.
+
+Data file layout (after gunzip): the 4 bytes ``NNPG``, then four little-endian
+uint32 — format version 1, n_train, n_heldout, pixels per image (784) — then
+the training images (bytes 0–255, image after image, each row by row), their
+labels (one byte each), the held-out images and their labels.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import math
+import re
+import struct
+import time
+from pathlib import Path
+
+import numpy as np
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+
+logger = logging.getLogger("mkdocs.hooks.playground")
+
+PAGE = "playground.md"
+DATA_FILE = "assets/playground/mnist-subset.bin.gz"
+N_TRAIN = 10_000
+N_HELDOUT = 2_000
+SPLIT_SEED = 0  # which training images load_mnist sets aside as held-out
+GZIP_LEVEL = 6  # level 9 saves 2 % and takes ten times longer
+
+# The default settings of the page's controls (docs/playground.md reads them from here).
+DEFAULTS = {"hidden": 32, "init": "he", "alpha": 0.1, "batch_size": 16, "epochs": 5, "seed": 0}
+
+_FIELD = re.compile(r"\{\{\s*playground\.(\w+)\s*\}\}")
+TOTAL_MARKER = "NN-PLAYGROUND-TOTAL-DOWNLOAD"  # stands for the total until on_post_build measures it
+_state: dict = {}
+
+_M32 = 0xFFFFFFFF
+
+
+_LN2, _SQRT2 = 0.6931471805599453, 1.4142135623730951
+
+
+def log(x: float) -> float:
+    """Natural logarithm from + − × ÷ only, as ``log`` in the JavaScript, so both round alike.
+
+    ``math.log`` (the C library's) and JavaScript's ``Math.log`` may differ in
+    the last bit; IEEE 754 arithmetic may not. ``x = 2**e * f`` with ``f`` in
+    [1/√2, √2], then ``ln f = 2 atanh(s)`` summed to twenty terms.
+
+    Examples
+    --------
+    >>> abs(log(0.3) - math.log(0.3)) < 1e-15, log(1.0), log(2.0) == _LN2
+    (True, 0.0, True)
+    """
+    e = 0
+    while x < 1:
+        x *= 2
+        e -= 1
+    while x >= 2:
+        x /= 2
+        e += 1
+    if x > _SQRT2:
+        x /= 2
+        e += 1
+    s = (x - 1) / (x + 1)
+    s2, term, total = s * s, s, 0.0
+    for k in range(1, 40, 2):
+        total += term / k
+        term *= s2
+    return e * _LN2 + 2 * total
+
+
+class Random:
+    """Mulberry32, line for line as ``Random`` in ``docs/javascripts/playground-train.js``.
+
+    Examples
+    --------
+    >>> r = Random(0)
+    >>> [r.next_uint32() for _ in range(3)]
+    [1144304738, 1416247, 958946056]
+    >>> Random(7).permutation(5)
+    [3, 1, 2, 4, 0]
+    """
+
+    def __init__(self, seed: int):
+        if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= _M32:
+            raise ValueError(f"seed must be an integer from 0 to 4294967295, got {seed!r}")
+        self.a = seed
+
+    def next_uint32(self) -> int:
+        """The next 32-bit unsigned integer."""
+        self.a = (self.a + 0x6D2B79F5) & _M32
+        a = self.a
+        t = ((a ^ (a >> 15)) * (a | 1)) & _M32
+        t = ((t + (((t ^ (t >> 7)) * (t | 61)) & _M32)) & _M32) ^ t
+        return (t ^ (t >> 14)) & _M32
+
+    def uniform(self) -> float:
+        """Uniform on [0, 1), in steps of 2**-32."""
+        return self.next_uint32() / 4294967296
+
+    def normal(self) -> float:
+        """Standard normal by Marsaglia's polar method, with :func:`log` (not ``math.log``)."""
+        while True:
+            v1, v2 = 2 * self.uniform() - 1, 2 * self.uniform() - 1
+            s = v1 * v1 + v2 * v2
+            if 0 < s < 1:
+                return v1 * math.sqrt((-2 * log(s)) / s)
+
+    def permutation(self, m: int) -> list[int]:
+        """A random order of ``0 … m−1`` (Fisher–Yates, from the end)."""
+        order = list(range(m))
+        for i in range(m - 1, 0, -1):
+            j = math.floor(self.uniform() * (i + 1))
+            order[i], order[j] = order[j], order[i]
+        return order
+
+
+def init_params(sizes, init: str, rng, dtype=np.float32) -> dict:
+    """The browser's initial weights: the schemes of ``nn_scratch.network.INITIALISATIONS`` drawn from :class:`Random`.
+
+    ``rng`` is a :class:`Random` or its seed; layer by layer, ``W`` row by row
+    and then ``b``, as the JavaScript draws them.
+
+    Examples
+    --------
+    >>> p = init_params((784, 32, 10), "he", 0)
+    >>> {k: v.shape for k, v in p.items()}
+    {'W1': (32, 784), 'b1': (32, 1), 'W2': (10, 32), 'b2': (10, 1)}
+    >>> float(p["b1"].max()), 0.03 < float(p["W1"].std()) < 0.07   # He: N(0, 2/784), zero biases
+    (0.0, True)
+    """
+    if not isinstance(rng, Random):
+        rng = Random(rng)
+    params = {}
+    for l in range(1, len(sizes)):
+        n_in, n_out = sizes[l - 1], sizes[l]
+        if init == "uniform":
+            W = [rng.uniform() - 0.5 for _ in range(n_out * n_in)]
+            b = [rng.uniform() - 0.5 for _ in range(n_out)]
+        elif init in ("normal", "he"):
+            scale = 0.01 if init == "normal" else math.sqrt(2 / n_in)
+            W = [rng.normal() * scale for _ in range(n_out * n_in)]
+            b = [0.0] * n_out
+        else:
+            raise ValueError(f"init must be one of he, normal, uniform, got {init!r}")
+        params[f"W{l}"] = np.array(W, dtype=np.float64).reshape(n_out, n_in).astype(dtype)
+        params[f"b{l}"] = np.array(b, dtype=np.float64).reshape(n_out, 1).astype(dtype)
+    return params
+
+
+def replay(X_train, Y_train, X_val, Y_val, *, hidden, init, alpha, batch_size, epochs, seed):
+    """Train as the browser does, with :func:`nn_scratch.sgd`: same initial weights, same batch order.
+
+    The browser draws the weights from ``Random(seed)``, then one permutation
+    per epoch from the same generator; here each epoch is one call of ``sgd``
+    on the examples in that order, with its own shuffling off. Returns the
+    network and, per epoch, the step count, the training loss of the last
+    log and the held-out accuracy.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> X, Y = rng.random((784, 64), dtype=np.float32), rng.integers(0, 10, 64)
+    >>> net, history = replay(X, Y, X, Y, hidden=8, init="he", alpha=0.1, batch_size=16, epochs=2, seed=0)
+    >>> net.layer_sizes, [h["step"] for h in history]
+    ((784, 8, 10), [4, 8])
+    """
+    from nn_scratch import Network, sgd
+
+    rng = Random(seed)
+    net = Network.from_params(init_params((X_train.shape[0], hidden, 10), init, rng))
+    m = X_train.shape[1]
+    history, step = [], 0
+    for _ in range(epochs):
+        order = np.array(rng.permutation(m))
+        h = sgd(net, X_train[:, order], Y_train[order], alpha=alpha, epochs=1, batch_size=batch_size,
+                shuffle=False, X_val=X_val, Y_val=Y_val)
+        step += h.step[-1]
+        history.append({"step": step, "loss": h.loss[-1], "val_accuracy": h.val_accuracy[-1]})
+    return net, history
+
+
+def pack(X_train, Y_train, X_val, Y_val) -> bytes:
+    """The page's data file before gzip: header, then images and labels as bytes (see the module docstring).
+
+    ``X`` holds pixels in [0, 1] as ``load_mnist`` gives them (bytes / 255);
+    they go back to the file's bytes exactly.
+
+    Examples
+    --------
+    >>> X = np.array([[0.0, 1.0], [128 / 255, 3 / 255]], dtype=np.float32)   # 2 pixels × 2 images
+    >>> raw = pack(X, np.array([7, 1]), X[:, :1], np.array([7]))
+    >>> raw[:4], struct.unpack("<4I", raw[4:20]), list(raw[20:])
+    (b'NNPG', (1, 2, 1, 2), [0, 128, 255, 3, 7, 1, 0, 128, 7])
+    """
+    parts = [b"NNPG", struct.pack("<4I", 1, X_train.shape[1], X_val.shape[1], X_train.shape[0])]
+    for X, Y in ((X_train, Y_train), (X_val, Y_val)):
+        pixels = np.rint(np.asarray(X, dtype=np.float64) * 255)
+        if pixels.min() < 0 or pixels.max() > 255:
+            raise ValueError("pixels must lie in [0, 1]")
+        parts.append(pixels.astype(np.uint8).T.tobytes())  # image after image
+        parts.append(np.asarray(Y).astype(np.uint8).tobytes())
+    return b"".join(parts)
+
+
+def fill(markdown: str, fields: dict) -> str:
+    """Replace every ``{{ playground.<name> }}`` in ``markdown`` by ``fields[name]``.
+
+    Examples
+    --------
+    >>> fill("{{ playground.n_train }} images", {"n_train": "10,000"})
+    '10,000 images'
+    >>> fill("{{ playground.typo }}", {"n_train": "10,000"})
+    Traceback (most recent call last):
+    ...
+    mkdocs.exceptions.PluginError: docs/playground.md asks for {{ playground.typo }}, but site_hooks/playground.py computes only: n_train
+    """
+
+    def value(match):
+        name = match.group(1)
+        if name not in fields:
+            raise PluginError(f"docs/{PAGE} asks for {{{{ playground.{name} }}}}, "
+                              f"but site_hooks/playground.py computes only: {', '.join(sorted(fields))}")
+        return fields[name]
+
+    return _FIELD.sub(value, markdown)
+
+
+def megabytes(n: int) -> str:
+    """Bytes as the page states them (1 MB = 10^6 bytes).
+
+    Examples
+    --------
+    >>> megabytes(1_638_809)
+    '1.64 MB'
+    """
+    return f"{n / 1e6:.2f} MB"
+
+
+def _build() -> dict:
+    from threadpoolctl import threadpool_limits
+
+    from nn_scratch.data import MNISTFileError, MNISTNotFoundError, load_mnist
+
+    t0 = time.perf_counter()
+    try:
+        data = load_mnist(validation_size=N_HELDOUT, seed=SPLIT_SEED, n_train=N_TRAIN, progress=False)
+    except (MNISTNotFoundError, MNISTFileError) as err:
+        raise PluginError(f"the Playground's data comes from MNIST, which could not be loaded: {err}") from err
+    t1 = time.perf_counter()
+    raw = pack(data.X_train, data.Y_train, data.X_val, data.Y_val)
+    payload = gzip.compress(raw, GZIP_LEVEL, mtime=0)
+    t2 = time.perf_counter()
+    d = DEFAULTS
+    with threadpool_limits(limits=1, user_api="blas"):  # small matrices; see site_hooks/draw.py
+        net, history = replay(data.X_train, data.Y_train, data.X_val, data.Y_val, hidden=d["hidden"], init=d["init"],
+                              alpha=d["alpha"], batch_size=d["batch_size"], epochs=d["epochs"], seed=d["seed"])
+    t3 = time.perf_counter()
+    n_params = sum(P.size for P in net.params.values())
+    fields = {
+        "n_train": f"{data.X_train.shape[1]:,}",
+        "n_train_number": str(data.X_train.shape[1]),  # for the batch size's max="…"
+        "n_heldout": f"{data.X_val.shape[1]:,}",
+        "n_total": f"{data.X_train.shape[1] + data.X_val.shape[1]:,}",
+        "split_seed": str(SPLIT_SEED),
+        "data_file": DATA_FILE.rsplit("/", 1)[1],
+        "data_url": "../" + DATA_FILE,
+        "data_bytes": megabytes(len(payload)),
+        "raw_bytes": megabytes(len(raw)),
+        "total_download": TOTAL_MARKER,
+        "default_hidden": str(d["hidden"]),
+        "default_init": d["init"],
+        "default_alpha": f"{d['alpha']:g}",
+        "default_batch_size": str(d["batch_size"]),
+        "default_epochs": str(d["epochs"]),
+        "default_seed": str(d["seed"]),
+        "default_layers": f"784-{d['hidden']}-10",
+        "default_params": f"{n_params:,}",
+        "default_steps": f"{history[-1]['step']:,}",
+        "default_heldout_accuracy": f"{100 * history[-1]['val_accuracy']:.1f} %",
+        "default_heldout_fraction": repr(float(history[-1]["val_accuracy"])),
+        "default_epoch1_accuracy": f"{100 * history[0]['val_accuracy']:.1f} %",
+        "replay_seconds": f"{t3 - t2:.1f}",
+    }
+    logger.info(f"playground: data {len(payload):,} bytes (load {t1 - t0:.1f} s, gzip {t2 - t1:.1f} s); "
+             f"default run replayed in {t3 - t2:.1f} s, held-out accuracy {fields['default_heldout_accuracy']}")
+    return {"payload": payload, "fields": fields}
+
+
+def on_files(files, config):
+    _state.update(_build())
+    files.append(File.generated(config, DATA_FILE, content=_state["payload"]))
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    if page.file.src_uri != PAGE:
+        return markdown
+    _state["page_url"] = page.url
+    return fill(markdown, _state["fields"])
+
+
+def _assets(html: str) -> list[str]:
+    # Scripts and stylesheets (and icons) the page's HTML loads: <script src>, <link href>
+    # except links to other pages (canonical, prev/next).
+    found = []
+    for tag in re.finditer(r"<(script|link)\b[^>]*>", html):
+        t = tag.group(0)
+        if tag.group(1) == "link" and not re.search(r'rel="(stylesheet|icon|preload|modulepreload)"', t):
+            continue
+        m = re.search(r'\b(?:src|href)="([^"#?]+)', t)
+        if m and "://" not in m.group(1):
+            found.append(m.group(1))
+    return found
+
+
+def on_post_build(config):
+    """Measure what the page downloads — HTML, styles, scripts, worker, data, sitemap, search — and state it on the page."""
+    from nn_scratch._files import atomic_write
+
+    site = Path(config["site_dir"])
+    page = site / _state["page_url"] / "index.html"
+    html = page.read_text(encoding="utf-8")
+    if TOTAL_MARKER not in html:
+        return
+    # Besides what the HTML names: the worker and the data (playground.js), and what
+    # Material's bundle fetches on every page — the sitemap (instant navigation),
+    # the search worker named in its configuration, and the search index.
+    config_json = re.search(r'<script id="__config" type="application/json">(.*?)</script>', html, re.DOTALL)
+    search_worker = json.loads(config_json.group(1))["search"] if config_json else None
+    extra = ["../javascripts/playground-train.js", "../" + DATA_FILE, "../sitemap.xml", "../search/search_index.json"]
+    files = set()
+    for url in _assets(html) + extra + ([search_worker] if search_worker else []):
+        path = (page.parent / url).resolve()
+        if not path.is_file():
+            raise PluginError(f"playground: the page loads {url}, which is not in the built site")
+        files.add(path)
+    others = sum(p.stat().st_size for p in files)
+    text = html
+    for _ in range(3):  # the figure is part of the page it measures
+        text = html.replace(TOTAL_MARKER, megabytes(others + len(text.encode("utf-8"))))
+    atomic_write(page, text)
+    logger.info(f"playground: the page downloads {megabytes(others + len(text.encode('utf-8')))} in {len(files) + 1} files")

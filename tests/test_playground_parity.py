@@ -1,0 +1,203 @@
+"""The Playground's JavaScript trains exactly as nn_scratch does.
+
+``docs/javascripts/playground-train.js`` runs under Node.js here:
+
+* from the initial weights of a :class:`nn_scratch.Network` and the batch order
+  :func:`nn_scratch.sgd` draws (NumPy's permutations, passed to it explicitly),
+  a few hundred SGD steps on MNIST must end within 1e-4 of nn_scratch's
+  float32 parameters — measured per parameter array as
+  ``max|P_js − P_py| / max|P_py|`` — and within 1e-10 in its float64 build;
+  the training losses it logs must agree too;
+* its random numbers (Mulberry32, the polar method with a logarithm made of + − × ÷, Fisher–Yates) and the initial
+  weights drawn from them must equal bit for bit those of
+  ``site_hooks/playground.py``, which replays the page's default run with
+  nn_scratch during the build — that is what makes the accuracy the page
+  quotes for the default run the browser's own.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nn_scratch import Network, sgd
+from site_hooks import playground
+
+REPO = Path(__file__).resolve().parents[1]
+TRAIN_JS = REPO / "docs" / "javascripts" / "playground-train.js"
+
+# argv: the script, a JSON request; answers on stdout. Pixels come as a file of bytes.
+DRIVER = r"""
+const pg = require(process.argv[2]);
+const req = JSON.parse(require("fs").readFileSync(process.argv[3], "utf8"));
+let out;
+if (req.kind === "random") {
+  const r = new pg.Random(req.seed);
+  const ints = [], normals = [];
+  for (let i = 0; i < req.n; i++) ints.push(r.nextUint32());
+  for (let i = 0; i < req.n; i++) normals.push(r.normal());
+  out = { ints, normals, permutation: Array.from(r.permutation(req.m)) };
+} else if (req.kind === "init") {
+  const p = pg.initParams(req.sizes, req.init, req.seed, req.float64);
+  out = { W1: Array.from(p.W1), b1: Array.from(p.b1), W2: Array.from(p.W2), b2: Array.from(p.b2) };
+} else {
+  const pixels = new Uint8Array(require("fs").readFileSync(req.pixels));
+  const train = pg.makeData(pixels, Uint8Array.from(req.labels), 784);
+  const run = new pg.Run(req.settings, train, null, { params: req.params, orders: req.orders, logEvery: req.logEvery });
+  const logs = [];
+  while (!run.done()) {
+    const entry = run.next();
+    if (entry) logs.push(entry);
+  }
+  const p = run.params;
+  out = { steps: run.step, logs, W1: Array.from(p.W1), b1: Array.from(p.b1), W2: Array.from(p.W2), b2: Array.from(p.b2) };
+}
+process.stdout.write(JSON.stringify(out));
+"""
+
+
+@pytest.fixture(scope="module")
+def node(tmp_path_factory):
+    exe = shutil.which("node")
+    if exe is None:
+        message = "Node.js (`node`) is needed to run the Playground's JavaScript"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    folder = tmp_path_factory.mktemp("node")
+    driver = folder / "driver.js"
+    driver.write_text(DRIVER, encoding="utf-8")
+
+    def run(request):
+        path = folder / "request.json"
+        path.write_text(json.dumps(request), encoding="utf-8")
+        done = subprocess.run([exe, str(driver), str(TRAIN_JS), str(path)], check=False, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+    return run
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2024, 2**32 - 1])
+def test_random_numbers_are_the_same_in_javascript_and_python(node, seed):
+    js = node({"kind": "random", "seed": seed, "n": 2000, "m": 1000})
+    py = playground.Random(seed)
+    assert js["ints"] == [py.next_uint32() for _ in range(2000)]
+    assert js["normals"] == [py.normal() for _ in range(2000)]  # float64, exactly
+    assert js["permutation"] == py.permutation(1000)
+
+
+@pytest.mark.parametrize("init", ["uniform", "normal", "he"])
+@pytest.mark.parametrize("hidden,seed", [(10, 0), (32, 0), (100, 7)])
+def test_initial_weights_are_the_same_in_javascript_and_python(node, init, hidden, seed):
+    sizes = [784, hidden, 10]
+    js = node({"kind": "init", "sizes": sizes, "init": init, "seed": seed, "float64": False})
+    py = playground.init_params(sizes, init, seed)
+    for name, P in py.items():
+        assert P.dtype == np.float32
+        np.testing.assert_array_equal(np.array(js[name], dtype=np.float32), P.ravel(), err_msg=name)
+
+
+def test_initial_weights_follow_the_schemes_of_nn_scratch():
+    # Same distributions as nn_scratch.network.INITIALISATIONS (different generator).
+    he = playground.init_params((784, 100, 10), "he", 3)
+    assert abs(he["W1"].std() / np.sqrt(2 / 784) - 1) < 0.02 and not he["b1"].any()
+    normal = playground.init_params((784, 100, 10), "normal", 3)
+    assert abs(normal["W1"].std() / 0.01 - 1) < 0.02 and not normal["b2"].any()
+    uniform = playground.init_params((784, 100, 10), "uniform", 3)
+    assert -0.5 <= uniform["W1"].min() < -0.49 and 0.49 < uniform["W1"].max() < 0.5
+    assert -0.5 <= uniform["b1"].min() and uniform["b1"].max() < 0.5 and uniform["b1"].std() > 0.2
+
+
+def _train_both(node, mnist, tmp_path, dtype, *, hidden, init, m, batch_size, epochs, alpha, seed):
+    pixels = np.rint(mnist.X_train[:, :m] * 255).astype(np.uint8)  # 784 × m, the page's bytes
+    Y = mnist.Y_train[:m]
+    X = pixels.astype(dtype) / dtype(255)  # what the page computes from those bytes
+    net = Network((784, hidden, 10), init=init, seed=seed, dtype=dtype)
+    initial = {k: P.ravel().tolist() for k, P in net.params.items()}
+    # The batch order sgd draws: one permutation per epoch from default_rng(seed).
+    rng = np.random.default_rng(seed)
+    orders = [rng.permutation(m).tolist() for _ in range(epochs)]
+    history = sgd(net, X, Y, alpha=alpha, epochs=epochs, batch_size=batch_size, seed=seed)
+
+    (tmp_path / "pixels.u8").write_bytes(pixels.T.tobytes())  # image after image
+    settings = {"hidden": hidden, "init": init, "alpha": alpha, "batchSize": batch_size, "epochs": epochs,
+                "seed": seed, "float64": dtype == np.float64}
+    steps_per_epoch = -(-m // batch_size)
+    js = node({"kind": "train", "pixels": str(tmp_path / "pixels.u8"), "labels": Y.tolist(), "settings": settings,
+               "params": initial, "orders": orders, "logEvery": steps_per_epoch})
+    assert js["steps"] == history.step[-1] == epochs * steps_per_epoch
+    return net, history, js
+
+
+def _relative_errors(net, js):
+    return {k: float(np.max(np.abs(np.array(js[k]) - P.ravel().astype(np.float64))) / float(np.max(np.abs(P))))
+            for k, P in net.params.items()}
+
+
+def test_float32_training_agrees_with_sgd(node, mnist, tmp_path):
+    # 2 epochs of 4,000 images in batches of 30: 268 steps, the last batch of each epoch has 10.
+    net, history, js = _train_both(node, mnist, tmp_path, np.float32, hidden=32, init="he", m=4000,
+                                   batch_size=30, epochs=2, alpha=0.1, seed=0)
+    errors = _relative_errors(net, js)
+    assert max(errors.values()) < 1e-4, errors
+    # The training actually moved the weights far beyond that tolerance.
+    start = Network((784, 32, 10), init="he", seed=0)
+    assert np.max(np.abs(net.W1 - start.W1)) / np.max(np.abs(net.W1)) > 1e-2
+    np.testing.assert_allclose([e["loss"] for e in js["logs"]], history.loss, rtol=1e-4)
+    np.testing.assert_allclose([e["trainAccuracy"] for e in js["logs"]], history.train_accuracy, atol=1 / 4000)
+
+
+# (hidden, init, examples, batch size, epochs): 268, 126, 20 and 10 steps; the last is full-batch gradient descent.
+@pytest.mark.parametrize("hidden,init,m,batch_size,epochs",
+                         [(32, "he", 4000, 30, 2), (10, "uniform", 4000, 64, 2), (100, "normal", 1000, 50, 1),
+                          (32, "normal", 1000, 1000, 10)])
+def test_float64_training_agrees_with_sgd(node, mnist, tmp_path, hidden, init, m, batch_size, epochs):
+    net, history, js = _train_both(node, mnist, tmp_path, np.float64, hidden=hidden, init=init, m=m,
+                                   batch_size=batch_size, epochs=epochs, alpha=0.1, seed=3)
+    errors = _relative_errors(net, js)
+    assert max(errors.values()) < 1e-10, errors
+    np.testing.assert_allclose([e["loss"] for e in js["logs"]], history.loss, rtol=1e-10)
+
+
+def test_replay_uses_the_browsers_weights_and_order(mnist):
+    # The build's replay: nn_scratch.sgd, one epoch at a time, on the order the browser draws.
+    X, Y = mnist.X_train[:, :300], mnist.Y_train[:300]
+    net, history = playground.replay(X, Y, X, Y, hidden=10, init="uniform", alpha=0.1, batch_size=50, epochs=2, seed=5)
+    rng = playground.Random(5)
+    by_hand = Network.from_params(playground.init_params((784, 10, 10), "uniform", rng))
+    for _ in range(2):
+        order = np.array(rng.permutation(300))
+        sgd(by_hand, X[:, order], Y[order], alpha=0.1, epochs=1, batch_size=50, shuffle=False)
+    for k, P in net.params.items():
+        np.testing.assert_array_equal(P, by_hand.params[k])
+    assert [h["step"] for h in history] == [6, 12]
+
+
+def test_the_shared_logarithm_is_the_logarithm():
+    x = np.concatenate([np.random.default_rng(0).random(2000), [1e-300, 2.0**-32, 0.5, 0.7071, 0.9999999, 1.0]])
+    ours = np.array([playground.log(float(v)) for v in x])
+    np.testing.assert_allclose(ours, np.log(x), rtol=4e-16, atol=4e-16)
+
+
+def test_the_browsers_default_run_draws_what_the_replay_draws(node, tmp_path):
+    # Without params/orders, the JavaScript draws its weights and then each epoch's order
+    # from one Random(seed), as replay() does: after one epoch on 50 examples with the
+    # full batch the weights must be those of nn_scratch.sgd on that order.
+    rng = np.random.default_rng(0)
+    pixels = rng.integers(0, 256, (784, 50), dtype=np.uint8)
+    Y = rng.integers(0, 10, 50)
+    X = pixels.astype(np.float64) / 255
+    (tmp_path / "pixels.u8").write_bytes(pixels.T.tobytes())
+    settings = {"hidden": 10, "init": "normal", "alpha": 0.1, "batchSize": 20, "epochs": 2, "seed": 9, "float64": True}
+    js = node({"kind": "train", "pixels": str(tmp_path / "pixels.u8"), "labels": Y.tolist(), "settings": settings})
+    r = playground.Random(9)
+    net = Network.from_params(playground.init_params((784, 10, 10), "normal", r, dtype=np.float64))
+    for _ in range(2):
+        order = np.array(r.permutation(50))
+        sgd(net, X[:, order], Y[order], alpha=0.1, epochs=1, batch_size=20, shuffle=False)
+    assert max(_relative_errors(net, js).values()) < 1e-12
