@@ -1,0 +1,147 @@
+"""Accessibility of the built site: axe-core on every page, in light and dark mode; figure descriptions.
+
+axe-core (Deque's rule engine, the one behind Lighthouse's accessibility
+audit) is installed from the npm registry at the version pinned in
+``tests/site/package-lock.json`` (``npm ci`` in ``tests/site``, which
+``.ci/run`` does) and injected into every page the build wrote — pages are
+found in the built folder, so a page added tomorrow is checked too. Its
+WCAG 2.0 and 2.1 level A and AA rules run in both colour schemes, with
+Material's palette really switched (the test waits for the scheme to be
+applied and checks the page's background); any *serious* or *critical*
+violation fails, naming the page, the rule and the elements.
+
+A figure must say what it shows: no image on any page may have an empty alt
+text or nbconvert's placeholder.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from sitepages import html_file
+
+AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+FAILING_IMPACTS = ("serious", "critical")
+# Material's palette for each emulated prefers-color-scheme (mkdocs.yml, theme.palette).
+SCHEMES = {"light": "default", "dark": "slate"}
+PLACEHOLDER_ALT = "No description has been provided for this image"
+
+# Runs axe, and reports every violation with the elements it found.
+RUN_AXE = """async (tags) => {
+  const results = await axe.run(document, {
+    runOnly: { type: "tag", values: tags },
+    resultTypes: ["violations"],
+  });
+  return results.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    nodes: v.nodes.map((n) => ({ target: n.target.join(" "), html: n.html.slice(0, 160), impact: n.impact })),
+  }));
+}"""
+
+# The scheme Material applied, and how dark the page is (relative luminance of the body's background).
+PALETTE = """() => {
+  const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/[\\d.]+/g).map(Number);
+  const lin = (c) => ((c /= 255) <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+  return { scheme: document.body.dataset.mdColorScheme, luminance: 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b) };
+}"""
+
+
+def built_pages(site: Path) -> list[str]:
+    """URLs (relative to the site root) of every HTML page the build wrote, outside assets/."""
+    pages = []
+    for path in sorted(site.rglob("*.html")):
+        rel = path.relative_to(site).as_posix()
+        if not rel.startswith("assets/"):
+            pages.append(rel.removesuffix("index.html"))
+    return pages
+
+
+def audit(page, url: str, scheme: str) -> list[dict]:
+    """Open ``url`` in ``scheme``, inject axe and return its WCAG A/AA violations."""
+    page.goto(url, wait_until="load")
+    # The palette is chosen by Material's bundle from prefers-color-scheme.
+    page.wait_for_function("s => document.body.dataset.mdColorScheme === s", arg=SCHEMES[scheme])
+    palette = page.evaluate(PALETTE)
+    dark = palette["luminance"] < 0.05
+    assert dark == (scheme == "dark"), f"{url}: the {scheme} scheme is not applied: {palette}"
+    # Formulas are checked as the reader sees them, after MathJax has typeset them.
+    page.evaluate("() => window.MathJax?.startup?.promise")
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(RUN_AXE, WCAG_TAGS)
+
+
+def describe(url: str, violation: dict) -> str:
+    nodes = "\n".join(f"      {n['target']}  {n['html']}" for n in violation["nodes"][:5])
+    more = len(violation["nodes"]) - 5
+    nodes += f"\n      … and {more} more" if more > 0 else ""
+    return f"  {url or '/'}: {violation['id']} ({violation['impact']}, {violation['help']}) on:\n{nodes}"
+
+
+@pytest.mark.parametrize("scheme", sorted(SCHEMES))
+def test_no_serious_axe_violation_on_any_page(built_site, site_url, browser, scheme):
+    if not AXE.exists():
+        # Like the other browser prerequisites: skipped on a developer's machine, a failure in CI.
+        missing = f"{AXE} is missing (npm ci --prefix tests/site)"
+        pytest.fail(missing) if os.environ.get("CI", "").lower() not in ("", "0", "false", "no") else pytest.skip(missing)
+    pages = built_pages(built_site)
+    assert len(pages) > 20, pages
+    context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+    outside = []
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(site_url) else (outside.append(route.request.url), route.abort()))
+    page = context.new_page()
+    failures, counts = [], {}
+    start = time.perf_counter()
+    try:
+        for url in pages:
+            for violation in audit(page, site_url + url, scheme):
+                counts[violation["id"]] = counts.get(violation["id"], 0) + len(violation["nodes"])
+                if violation["impact"] in FAILING_IMPACTS:
+                    failures.append(describe(url, violation))
+    finally:
+        context.close()
+    print(f"\naxe {scheme}: {len(pages)} pages in {time.perf_counter() - start:.1f} s; violations by rule: {counts}")
+    assert outside == [], "requests left 127.0.0.1"
+    assert not failures, f"serious or critical WCAG A/AA violations in {scheme} mode:\n" + "\n".join(failures)
+
+
+class _Images(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.alts: list[str | None] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.alts.append(dict(attrs).get("alt"))
+
+
+def image_alts(html: str) -> list[str | None]:
+    """The alt text of every ``<img>`` in ``html`` (None where there is none).
+
+    Examples
+    --------
+    >>> image_alts('<p><img src="a.png" alt="Loss falls"><img src="b.png"></p>')
+    ['Loss falls', None]
+    """
+    parser = _Images()
+    parser.feed(html)
+    return parser.alts
+
+
+def test_every_figure_has_a_description(built_site):
+    bad, figures = [], 0
+    for url in built_pages(built_site):
+        html = html_file(built_site, url).read_text(encoding="utf-8")
+        for k, alt in enumerate(image_alts(html)):
+            figures += 1
+            text = (alt or "").strip()
+            if len(text) < 15 or PLACEHOLDER_ALT.lower() in text.lower():
+                bad.append(f"{url or '/'} image {k + 1}: alt={alt!r}")
+    assert figures > 10, "the site should show the notebooks' figures"
+    assert not bad, "figures without a real description:\n" + "\n".join(bad)
