@@ -40,15 +40,32 @@ def png_description(data: bytes) -> str | None:
     >>> png_description(buf.getvalue())
     'Loss × epoch'
     """
-    from PIL import Image
+    from PIL import Image, UnidentifiedImageError
 
-    with Image.open(io.BytesIO(data)) as image:
-        text = image.text.get("Description")
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            text = image.text.get("Description")
+    except UnidentifiedImageError:
+        return None
     return text.strip() if text and text.strip() else None
 
 
 def describe_images(page_html: str, where: str) -> str:
-    """Replace the placeholder alt text of every embedded PNG in ``page_html`` by its description."""
+    """Replace the placeholder alt text of every embedded PNG in ``page_html`` by its description.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig = plt.figure(); buf = io.BytesIO()
+    >>> fig.savefig(buf, format="png", metadata={"Description": 'Loss & "accuracy"'}); plt.close(fig)
+    >>> src = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+    >>> describe_images(f'<img alt="{PLACEHOLDER}" class="" src="{src}"/>', "x.py")[:48]
+    '<img alt="Loss &amp; &quot;accuracy&quot;" class'
+    >>> describe_images('<img src="data:image/png;base64,AAAA"/>', "x.py")
+    Traceback (most recent call last):
+    ...
+    mkdocs.exceptions.PluginError: x.py: an image has no description (<img src="data:image/png;base64,AAAA"/>…); draw it with matplotlib or give it one with nn_scratch.plots.describe
+    """
 
     def fix(match):
         tag = match.group(0)

@@ -28,5 +28,7 @@ def _install():
     pylabtools.print_figure = print_figure
 
 
-_install()
+# IPython runs this file as __main__; imported (by pytest's doctest collection) it changes nothing.
+if __name__ == "__main__":
+    _install()
 del _install
