@@ -33,8 +33,12 @@
       if (!scrolls || el.hasAttribute("tabindex") || el.querySelector(FOCUSABLE)) return;
       el.setAttribute("tabindex", "0");
       if (!el.hasAttribute("aria-label") && !el.hasAttribute("aria-labelledby")) {
-        el.setAttribute("role", "region");
-        el.setAttribute("aria-label", "Scrollable " + kind(el));
+        // A name needs a role that takes one. Tables become landmarks (region), as
+        // they are worth jumping to; code and outputs stay plain groups, or a notebook
+        // would fill the landmark list.
+        var what = kind(el);
+        el.setAttribute("role", what === "table" ? "region" : "group");
+        el.setAttribute("aria-label", "Scrollable " + what);
       }
     });
   }
