@@ -24,7 +24,7 @@ NOTEBOOKS = "notebooks/*.py"  # mkdocs-jupyter's ``include`` in mkdocs.yml
 STARTUP = Path(__file__).resolve().with_name("kernel_figures.py")
 PLACEHOLDER = "No description has been provided for this image"
 
-_IMG = re.compile(r"<img\b[^>]*>", re.S)
+_IMG = re.compile(r"<img\b[^>]*>", re.DOTALL)
 _SRC_PNG = re.compile(r'\bsrc="data:image/png;base64,([^"]+)"')
 _ALT = re.compile(r'\balt="[^"]*"')
 

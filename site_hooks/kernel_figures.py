@@ -12,7 +12,7 @@ notebook's own namespace.
 def _install():
     import functools
 
-    import IPython.core.pylabtools as pylabtools
+    from IPython.core import pylabtools
 
     from nn_scratch.plots import figure_description
 
