@@ -62,16 +62,18 @@ def in_ci() -> bool:
 
 
 # What the notebooks read besides their own text: the package, the data files
-# committed under docs/data, and the test helpers some of them import.
-NOTEBOOK_INPUTS = ("nn_scratch", "docs/data", "tests")
+# committed under docs/data, the test helpers some of them import, and the
+# start-up file of their kernels (figure descriptions, site_hooks/figure_alt.py).
+NOTEBOOK_INPUTS = ("nn_scratch", "docs/data", "tests", "site_hooks/kernel_figures.py")
 
 
 def source_hash() -> str:
     """A short hash of every file the notebooks may read (see ``NOTEBOOK_INPUTS``)."""
     h = hashlib.sha256()
     for folder in NOTEBOOK_INPUTS:
-        for path in sorted((REPO / folder).rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
+        inputs = REPO / folder
+        for path in sorted(inputs.rglob("*")) if inputs.is_dir() else [inputs]:
+            if path.is_file() and not {"__pycache__", "node_modules"} & set(path.parts):
                 h.update(path.relative_to(REPO).as_posix().encode())
                 h.update(path.read_bytes())
     return h.hexdigest()[:16]

@@ -13,7 +13,8 @@ The Playground trains a network in the reader's browser
   Mulberry32 generator of :class:`Random` (the JavaScript has the same lines),
   so the held-out accuracy the page quotes for the default run is the
   package's own result, not a number typed in;
-* fills the ``{{ playground.<name> }}`` fields of ``docs/playground.md``; the
+* registers the ``{{ playground.<name> }}`` fields of ``docs/playground.md`` with
+  ``site_hooks/fields.py``; the
   page's total download is measured after the build, when every file it loads
   exists, and written into the built page.
 
@@ -38,6 +39,8 @@ import numpy as np
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
+import fields  # site_hooks/fields.py, the one registry of {{ namespace.name }} fields
+
 logger = logging.getLogger("mkdocs.hooks.playground")
 
 PAGE = "playground.md"
@@ -50,7 +53,6 @@ GZIP_LEVEL = 6  # level 9 saves 2 % and takes ten times longer
 # The default settings of the page's controls (docs/playground.md reads them from here).
 DEFAULTS = {"hidden": 32, "init": "he", "alpha": 0.1, "batch_size": 16, "epochs": 5, "seed": 0}
 
-_FIELD = re.compile(r"\{\{\s*playground\.(\w+)\s*\}\}")
 TOTAL_MARKER = "NN-PLAYGROUND-TOTAL-DOWNLOAD"  # stands for the total until on_post_build measures it
 _state: dict = {}
 
@@ -224,29 +226,6 @@ def pack(X_train, Y_train, X_val, Y_val) -> bytes:
     return b"".join(parts)
 
 
-def fill(markdown: str, fields: dict) -> str:
-    """Replace every ``{{ playground.<name> }}`` in ``markdown`` by ``fields[name]``.
-
-    Examples
-    --------
-    >>> fill("{{ playground.n_train }} images", {"n_train": "10,000"})
-    '10,000 images'
-    >>> fill("{{ playground.typo }}", {"n_train": "10,000"})
-    Traceback (most recent call last):
-    ...
-    mkdocs.exceptions.PluginError: docs/playground.md asks for {{ playground.typo }}, but site_hooks/playground.py computes only: n_train
-    """
-
-    def value(match):
-        name = match.group(1)
-        if name not in fields:
-            raise PluginError(f"docs/{PAGE} asks for {{{{ playground.{name} }}}}, "
-                              f"but site_hooks/playground.py computes only: {', '.join(sorted(fields))}")
-        return fields[name]
-
-    return _FIELD.sub(value, markdown)
-
-
 def megabytes(n: int) -> str:
     """Bytes as the page states them (1 MB = 10^6 bytes).
 
@@ -310,15 +289,16 @@ def _build() -> dict:
 
 def on_files(files, config):
     _state.update(_build())
+    fields.register("playground", lambda: _state["fields"], source="site_hooks/playground.py")
     files.append(File.generated(config, DATA_FILE, content=_state["payload"]))
     return files
 
 
 def on_page_markdown(markdown, page, config, files):
-    if page.file.src_uri != PAGE:
-        return markdown
-    _state["page_url"] = page.url
-    return fill(markdown, _state["fields"])
+    # site_hooks/fields.py fills the page's fields; this hook only notes where the page is built.
+    if page.file.src_uri == PAGE:
+        _state["page_url"] = page.url
+    return markdown
 
 
 def _assets(html: str) -> list[str]:
@@ -337,7 +317,7 @@ def _assets(html: str) -> list[str]:
 
 def on_post_build(config):
     """Measure what the page downloads — HTML, styles, scripts, worker, data, sitemap, search — and state it on the page."""
-    from nn_scratch._files import atomic_write
+    from nn_scratch.files import atomic_write
 
     site = Path(config["site_dir"])
     page = site / _state["page_url"] / "index.html"

@@ -368,7 +368,9 @@
     function show(result, ms) {
       app.dataset.prediction = String(result.digit);
       answer.textContent = String(result.digit);
-      status.textContent = "The network reads a " + result.digit + " (" + percent(result.probs[result.digit]) + ").";
+      // The status is the page's live region: a screen reader announces the
+      // prediction once the stroke is finished, not at every frame of it.
+      if (!drawing) status.textContent = "The network reads a " + result.digit + " (" + percent(result.probs[result.digit]) + ").";
       timing.textContent = "Preprocessing and forward pass: " + ms.toFixed(2) + " ms";
       for (var k = 0; k < 10; k++) {
         bars[k].fill.style.width = (100 * result.probs[k]).toFixed(2) + "%";

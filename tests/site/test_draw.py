@@ -272,3 +272,57 @@ def test_prediction_time_is_measured_and_recorded(new_page, site_url, artifacts)
             f"\ndraw page, {file}: {t['total_ms']:.2f} ms per prediction "
             f"(canvas {t['read_canvas_ms']:.2f}, preprocess {t['preprocess_ms']:.2f}, forward {t['forward_ms']:.3f})"
         )
+
+
+def test_keyboard_and_screen_reader(new_page, site_url, nets):
+    """Clear and the network choice are reached with Tab and show where focus is;
+    the live region announces the prediction once a stroke ends, not at every frame."""
+    page = _open(new_page, site_url)
+    status = page.locator(".nn-digit__status")
+    assert status.get_attribute("aria-live") == "polite" and status.get_attribute("role") == "status"
+
+    # Mid-stroke the answer follows the ink, but the live region stays quiet.
+    box = page.locator(".nn-digit__canvas").bounding_box()
+    (y, x), *rest = ONE[0]
+    page.mouse.move(box["x"] + x * box["width"], box["y"] + y * box["height"])
+    page.mouse.down()
+    for y, x in rest:
+        page.mouse.move(box["x"] + x * box["width"], box["y"] + y * box["height"], steps=4)
+    _frames(page)
+    assert page.locator(".nn-digit__answer").inner_text() == "1"
+    assert status.inner_text() == "Draw a digit in the box."
+    page.mouse.up()
+    _frames(page)
+    assert "reads a 1" in status.inner_text()
+
+    reached = {}
+    page.locator("h1").first.click()  # start tabbing from the page's title
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            """() => {
+            const el = document.activeElement, style = getComputedStyle(el);
+            return { cls: el.className, outline: style.outlineStyle, width: parseFloat(style.outlineWidth) };
+        }"""
+        )
+        for name in ("nn-digit__clear", "nn-digit__model"):
+            if name in focused["cls"].split():
+                reached[name] = focused
+        if len(reached) == 2:
+            break
+    assert set(reached) == {"nn-digit__clear", "nn-digit__model"}, f"not reached by Tab: {reached}"
+    for name, focused in reached.items():
+        assert focused["outline"] != "none" and focused["width"] >= 2, f"{name}: no visible focus ({focused})"
+
+    # The network is chosen with the arrow keys, and Clear works with the keyboard.
+    page.focus(".nn-digit__model")
+    page.keyboard.press("ArrowDown")
+    page.wait_for_selector(f"#nn-digit[data-model='{WIDE}']", timeout=15000)
+    _frames(page)
+    assert "reads a" in status.inner_text()
+    page.focus(".nn-digit__clear")
+    page.keyboard.press("Enter")
+    _frames(page)
+    assert page.locator(".nn-digit__answer").inner_text() == "–"
+    assert status.inner_text() == "Draw a digit in the box."
+    assert page.console_errors == [] and page.external_requests == []
