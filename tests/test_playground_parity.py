@@ -19,15 +19,17 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from nn_scratch import Network, sgd
-from site_hooks import playground
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "site_hooks"))  # where mkdocs runs it: it registers into fields.py
+import playground  # noqa: E402
 TRAIN_JS = REPO / "docs" / "javascripts" / "playground-train.js"
 
 # argv: the script, a JSON request; answers on stdout. Pixels come as a file of bytes.

@@ -54,8 +54,9 @@ print(f"network {'-'.join(map(str, sizes))}, float64, {X.shape[1]} examples; "
 # $10^{-5}$ in float64.
 #
 # The curve below is [`gradient_check`](../../reference/gradcheck/) itself,
-# run at 21 steps from $10^{-1}$ to $10^{-11}$: the largest relative error
-# over all gradients, and that of the last layer's $dW^{[L]}$ alone.
+# run at steps spaced evenly in $\log \varepsilon$ from $10^{-1}$ down to $10^{-11}$
+# (two per decade): the largest relative error over all gradients, and that of the
+# last layer's $dW^{[L]}$ alone.
 
 # %%
 epsilons = np.logspace(-1, -11, 21)
