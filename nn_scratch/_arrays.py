@@ -6,19 +6,17 @@ of its inputs once, here, and hands it down; the steps inside never look again.
 
 NumPy arrays take a shortcut: NumPy ≥ 2 *is* a standard namespace, so its arrays
 are computed by the ``numpy`` module itself, without array_api_compat's wrapper
-in between, and detecting them costs one ``type`` check.
+in between, and detecting them costs one ``type`` check. array_api_compat is
+imported only when an array of another library shows up.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-# NumPy ≥ 2 implements the standard itself (np.astype, np.isdtype, …); NumPy 1.26
-# needs array_api_compat's thin wrapper for those few functions.
-if hasattr(np, "isdtype"):
-    NUMPY = np
-else:  # pragma: no cover - NumPy 1.26
-    import array_api_compat.numpy as NUMPY
+# NumPy ≥ 2 (the package's requirement) implements the standard itself: np.astype,
+# np.isdtype, ndarray.device, …, so no wrapper stands between the maths and NumPy.
+NUMPY = np
 
 
 def name_of(xp) -> str:

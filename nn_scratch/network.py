@@ -434,7 +434,7 @@ class Network:
         if src is NUMPY:
             return xp.asarray(A, device=self.device)
         raise TypeError(
-            f"{name} is a {name_of(src)} array but the network's parameters are {name_of(xp)} arrays; "
+            f"{name} is an array of {name_of(src)} but the network's parameters are arrays of {name_of(xp)}; "
             f"give NumPy or {name_of(xp)} arrays, or move the network first with net.to({name_of(src)})"
         )
 
