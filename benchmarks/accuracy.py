@@ -6,7 +6,8 @@ beyond plain SGD matter most for the long runs:
 
 * momentum $\mu = 0.9$, which averages the noisy mini-batch gradients and
   lets a larger effective step follow the valleys of the loss;
-* a cosine learning-rate schedule, $\alpha_e = \alpha \cdot \tfrac12\,(1 + \cos(\pi e / E))$
+* a cosine learning-rate schedule (``schedule="cosine"``, :func:`nn_scratch.schedules.cosine_schedule`),
+  $\alpha_e = \alpha \cdot \tfrac12\,(1 + \cos(\pi e / E))$
   for epoch $e$ of $E$: large steps early, small ones at the end, so training
   settles into a minimum instead of bouncing around it;
 
@@ -17,29 +18,28 @@ number, never to choose anything during a run.
 
 from __future__ import annotations
 
-import math
 import time
 
 from common import threads
 from nn_scratch import Network, sgd
 
 
-def cosine(epochs: int):
-    r"""The schedule $e \mapsto \tfrac12 (1 + \cos(\pi e / E))$: 1 at the start, close to 0 at the end.
+def run_recipe(data, layer_sizes, recipe: dict, *, n_threads: int) -> dict:
+    """Train one ``layer_sizes`` network with ``sgd(net, X, Y, **recipe)``; time and accuracies, epoch by epoch.
 
     Examples
     --------
-    >>> s = cosine(4)
-    >>> [round(s(e), 3) for e in range(4)]
-    [1.0, 0.854, 0.5, 0.146]
+    >>> from types import SimpleNamespace
+    >>> rng = np.random.default_rng(0)
+    >>> data = SimpleNamespace(X_train=rng.random((4, 40)), Y_train=rng.integers(0, 3, 40),
+    ...                        X_test=rng.random((4, 10)), Y_test=rng.integers(0, 3, 10))
+    >>> recipe = {"epochs": 2, "batch_size": 8, "alpha": 0.1, "schedule": "cosine", "seed": 0}
+    >>> out = run_recipe(data, (4, 5, 3), recipe, n_threads=1)
+    >>> out["recipe"]["layer_sizes"], out["recipe"]["schedule"], len(out["curve"])
+    ([4, 5, 3], 'cosine', 2)
     """
-    return lambda e: 0.5 * (1 + math.cos(math.pi * e / epochs))
-
-
-def run_recipe(data, recipe: dict, *, n_threads: int) -> dict:
-    """Train one network with ``recipe``; training time and accuracies, epoch by epoch."""
     X, Y, X_test, Y_test = data.X_train, data.Y_train, data.X_test, data.Y_test
-    net = Network(tuple(recipe["layer_sizes"]), seed=recipe["seed"])
+    net = Network(tuple(layer_sizes), seed=recipe["seed"])
     curve = []
     evaluation = 0.0
 
@@ -54,22 +54,10 @@ def run_recipe(data, recipe: dict, *, n_threads: int) -> dict:
 
     with threads(n_threads):
         start = time.perf_counter()
-        sgd(
-            net,
-            X,
-            Y,
-            alpha=recipe["alpha"],
-            epochs=recipe["epochs"],
-            batch_size=recipe["batch_size"],
-            momentum=recipe["momentum"],
-            weight_decay=recipe["weight_decay"],
-            schedule=cosine(recipe["epochs"]) if recipe["schedule"] == "cosine" else None,
-            seed=recipe["seed"],
-            callback=on_epoch,
-        )
+        sgd(net, X, Y, **recipe, callback=on_epoch)
         seconds = time.perf_counter() - start - evaluation
     return {
-        "recipe": recipe,
+        "recipe": {"layer_sizes": list(layer_sizes), **recipe},
         "threads": n_threads,
         "training_seconds": seconds,
         "train_accuracy": net.accuracy(X, Y),

@@ -22,17 +22,8 @@ from nn_scratch import Network, sgd
 
 
 def train_nn_scratch(recipe: dict, X, Y, net: Network) -> Network:
-    """Train ``net`` in place with :func:`nn_scratch.sgd` following ``recipe``."""
-    sgd(
-        net,
-        X,
-        Y,
-        alpha=recipe["alpha"],
-        epochs=recipe["epochs"],
-        batch_size=recipe["batch_size"],
-        momentum=recipe.get("momentum", 0.0),
-        seed=recipe.get("seed", 0),
-    )
+    """Train ``net`` in place: ``sgd(net, X, Y, **recipe)`` — a recipe is a dict of sgd's keywords."""
+    sgd(net, X, Y, **recipe)
     return net
 
 

@@ -43,7 +43,7 @@ import nn_scratch
 from nn_scratch import Network, gradient_descent
 from nn_scratch.data import load_mnist
 from nn_scratch.files import atomic_write
-from nn_scratch.training import History
+from nn_scratch.history import History
 
 FORMAT = "nn-scratch/reproduction/1"
 LAYER_SIZES = (784, 500, 150, 10)
@@ -89,23 +89,20 @@ def parse_args(argv=None) -> argparse.Namespace:
     return args
 
 
-def main(argv=None) -> dict:
-    args = parse_args(argv)
+def _command(argv) -> str:
     script = Path(__file__).resolve()
     try:
         script = script.relative_to(Path.cwd())
     except ValueError:
         pass
     given = sys.argv[1:] if argv is None else list(argv)
-    command = "python " + " ".join(shlex.quote(str(a)) for a in [script, *given])
-    dtype = np.dtype(args.dtype)
-    data = load_mnist(args.data, dtype=dtype, n_train=args.n_train, n_test=args.n_test)
-    X_train, Y_train, X_test, Y_test = data.X_train, data.Y_train, data.X_test, data.Y_test
+    return "python " + " ".join(shlex.quote(str(a)) for a in [script, *given])
 
-    net = Network(LAYER_SIZES, init="normal", seed=args.seed, dtype=dtype)
-    started, t0 = _utc_now(), time.perf_counter()
-    elapsed: list[float] = []
-    result = {
+
+def _result_header(args, command: str, data) -> dict:
+    """What the JSON file says before any iteration: the claim, the setup, the provenance."""
+    X_train, Y_train, X_test, Y_test = data.X_train, data.Y_train, data.X_test, data.Y_test
+    return {
         "format": FORMAT,
         "source": SOURCE,
         "reported_test_accuracy": REPORTED_TEST_ACCURACY,
@@ -131,7 +128,7 @@ def main(argv=None) -> dict:
         "result": {},
         "provenance": {
             "command": command,
-            "started_utc": started,
+            "started_utc": _utc_now(),
             "finished_utc": None,
             "wall_time_s": None,
             "cpu_count": os.cpu_count(),
@@ -145,41 +142,44 @@ def main(argv=None) -> dict:
         },
     }
 
-    def snapshot(history, status):
-        h = history.to_dict()
-        result["history"] = {
-            "step": h["step"],
-            "loss": h["loss"],
-            "train_accuracy": h["train_accuracy"],
-            "test_loss": h["val_loss"],
-            "test_accuracy": h["val_accuracy"],
-            "elapsed_s": list(elapsed),
-        }
-        result["status"] = status
-        result["completed_iterations"] = h["step"][-1] if h["step"] else 0
-        if h["step"]:
-            result["result"] = {
-                "train_accuracy": h["train_accuracy"][-1],
-                "test_accuracy": h["val_accuracy"][-1],
-                "test_loss": h["val_loss"][-1],
-            }
-        wall = time.perf_counter() - t0
-        result["provenance"]["wall_time_s"] = round(wall, 1)
-        if status != "partial":
-            result["provenance"]["finished_utc"] = _utc_now()
-        write_json_atomic(args.out, result)
 
+def _snapshot(result: dict, history: History, elapsed: list, status: str, wall: float, out: Path) -> None:
+    """Put what was logged so far into ``result`` and write it: a stopped run still leaves its numbers."""
+    h = history.to_dict()
+    result["history"] = {
+        "step": h["step"],
+        "loss": h["loss"],
+        "train_accuracy": h["train_accuracy"],
+        "test_loss": h["val_loss"],
+        "test_accuracy": h["val_accuracy"],
+        "elapsed_s": list(elapsed),
+    }
+    result["status"] = status
+    result["completed_iterations"] = h["step"][-1] if h["step"] else 0
+    if h["step"]:
+        result["result"] = {
+            "train_accuracy": h["train_accuracy"][-1],
+            "test_accuracy": h["val_accuracy"][-1],
+            "test_loss": h["val_loss"][-1],
+        }
+    result["provenance"]["wall_time_s"] = round(wall, 1)
+    if status != "partial":
+        result["provenance"]["finished_utc"] = _utc_now()
+    write_json_atomic(out, result)
+
+
+def main(argv=None) -> dict:
+    args = parse_args(argv)
+    dtype = np.dtype(args.dtype)
+    data = load_mnist(args.data, dtype=dtype, n_train=args.n_train, n_test=args.n_test)
+    result = _result_header(args, _command(argv), data)
+    net = Network(LAYER_SIZES, init="normal", seed=args.seed, dtype=dtype)
+    t0 = time.perf_counter()
+    elapsed: list[float] = []
     live = History()
 
     def callback(entry):
-        live.append(
-            step=entry["step"],
-            epoch=entry["epoch"],
-            loss=entry["loss"],
-            train_accuracy=entry["train_accuracy"],
-            val_loss=entry["val_loss"],
-            val_accuracy=entry["val_accuracy"],
-        )
+        live.append(**{k: entry[k] for k in ("step", "epoch", "loss", "train_accuracy", "val_loss", "val_accuracy")})
         elapsed.append(round(time.perf_counter() - t0, 2))
         print(
             f"[{_utc_now()}] iteration {entry['step']:>5}  loss {entry['loss']:.4f}  "
@@ -187,24 +187,24 @@ def main(argv=None) -> dict:
             flush=True,
         )
         done = entry["step"] == args.iterations
-        snapshot(live, "complete" if done else "partial")
+        _snapshot(result, live, elapsed, "complete" if done else "partial", time.perf_counter() - t0, args.out)
         if not done and args.time_limit is not None and elapsed[-1] > args.time_limit:
             raise _TimeLimit
 
     try:
         gradient_descent(
             net,
-            X_train,
-            Y_train,
+            data.X_train,
+            data.Y_train,
             alpha=args.alpha,
             iterations=args.iterations,
             log_every=args.eval_every,
-            X_val=X_test,
-            Y_val=Y_test,
+            X_val=data.X_test,
+            Y_val=data.Y_test,
             callback=callback,
         )
     except _TimeLimit:
-        snapshot(live, "stopped")
+        _snapshot(result, live, elapsed, "stopped", time.perf_counter() - t0, args.out)
     return result
 
 

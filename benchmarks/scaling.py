@@ -23,7 +23,7 @@ PHASES = ("batch copy", "forward", "loss", "accuracy", "backward", "update")
 
 def _epoch(data_X, data_Y, layer_sizes, recipe, repeats):
     def run(net):
-        sgd(net, data_X, data_Y, alpha=recipe["alpha"], epochs=1, batch_size=recipe["batch_size"], seed=0)
+        sgd(net, data_X, data_Y, epochs=1, seed=0, **recipe)
 
     t = timed(run, repeats, setup=lambda: Network(layer_sizes, seed=0))
     flops = mlp_flops(layer_sizes, data_X.shape[1])

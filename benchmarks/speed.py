@@ -211,7 +211,9 @@ def full_batch(data, *, repeats: int, thread_counts, alpha: float = 0.1) -> dict
             row["product_dZ1_XT"] = _summary(timed(lambda dZ1=dZ1: dZ1 @ X.T, repeats))
             params = tutorial.init_params(np.random.default_rng(0))
             _tutorial_iteration(params, X64, Y, alpha)
-            row["tutorial_float64"] = _summary(timed(lambda params=params: _tutorial_iteration(params, X64, Y, alpha), repeats))
+            row["tutorial_float64"] = _summary(
+                timed(lambda params=params: _tutorial_iteration(params, X64, Y, alpha), repeats)
+            )
             out["by_threads"][str(n)] = row
     best = {name: min(out["by_threads"][n][name]["min"] for n in out["by_threads"]) for name in row}
     out["products_seconds"] = {"W1 @ X": best.pop("product_W1_X"), "dZ1 @ X.T": best.pop("product_dZ1_XT")}

@@ -82,3 +82,47 @@ def check_positive(name: str, value, *, integer: bool = False) -> None:
         raise TypeError(f"{name} must be an integer, got {value!r}")
     if not np.isfinite(value) or value <= 0:
         raise ValueError(f"{name} must be positive, got {value!r}")
+
+
+def pyplot():
+    """``matplotlib.pyplot``, or an ImportError that says how to install it."""
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError as err:  # pragma: no cover - matplotlib is in the docs and test extras
+        raise ImportError(
+            "nn_scratch.plots needs matplotlib: pip install matplotlib (or install nn-scratch with the 'docs' extra)"
+        ) from err
+    return plt
+
+
+def check_count(name: str, value, *, minimum: int = 1) -> int:
+    """Return ``value`` as an int, after checking it is an integer ≥ ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value!r}")
+    return int(value)
+
+
+def check_sizes(layer_sizes) -> tuple[int, ...]:
+    """``layer_sizes`` as a tuple of at least two positive ints, or a clear error."""
+    try:
+        sizes = tuple(layer_sizes)
+    except TypeError:
+        raise TypeError(f"layer_sizes must be a sequence of integers, got {layer_sizes!r}") from None
+    if len(sizes) < 2:
+        raise ValueError(f"layer_sizes needs at least an input and an output size, got {sizes}")
+    for n in sizes:
+        if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+            raise TypeError(f"layer_sizes must hold integers, got {sizes}")
+        if n <= 0:
+            raise ValueError(f"layer_sizes must all be positive, got {sizes}")
+    return tuple(int(n) for n in sizes)
+
+
+def check_dtype(dtype) -> np.dtype:
+    """``dtype`` as a NumPy dtype, float32 or float64, or a TypeError."""
+    dt = np.dtype(dtype)
+    if dt not in (np.float32, np.float64):
+        raise TypeError(f"dtype must be float32 or float64, got {dt}")
+    return dt

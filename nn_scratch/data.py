@@ -36,23 +36,32 @@ t10k-labels-idx1-ubyte   labels  10000
 
 from __future__ import annotations
 
-import gzip
-import hashlib
-import ipaddress
 import os
-import sys
-import tempfile
-import urllib.parse
-import zlib
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
+from .download import (
+    DEFAULT_MIRRORS,
+    ENV_MIRRORS,
+    MNIST_FILES,
+    MNISTDownloadError,
+    default_cache_dir,
+    download_mnist,
+    files_in,
+)
+from .idx import MAX_ITEMS, NUM_CLASSES, PIXELS, MNISTFileError, read_idx
+
 __all__ = [
     "MNIST",
     "MNIST_FILES",
     "DEFAULT_MIRRORS",
+    "ENV_DATA",
+    "ENV_MIRRORS",
+    "MAX_ITEMS",
+    "NUM_CLASSES",
+    "PIXELS",
     "MNISTFileError",
     "MNISTNotFoundError",
     "MNISTDownloadError",
@@ -64,67 +73,12 @@ __all__ = [
 ]
 
 
-class _FileInfo(NamedTuple):
-    kind: str  # "images" or "labels"
-    count: int  # number of images or labels in the official file
-    sha256: str  # SHA-256 of the unpacked bytes
-
-
-MNIST_FILES = {
-    "train-images-idx3-ubyte": _FileInfo(
-        "images", 60000, "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db"
-    ),
-    "train-labels-idx1-ubyte": _FileInfo(
-        "labels", 60000, "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5"
-    ),
-    "t10k-images-idx3-ubyte": _FileInfo(
-        "images", 10000, "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7"
-    ),
-    "t10k-labels-idx1-ubyte": _FileInfo(
-        "labels", 10000, "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2"
-    ),
-}
-"""The four official files: kind, number of items, SHA-256 of the unpacked bytes."""
-
-DEFAULT_MIRRORS = (
-    "https://ossci-datasets.s3.amazonaws.com/mnist/",
-    "https://storage.googleapis.com/cvdf-datasets/mnist/",
-)
-"""Public HTTPS mirrors of the ``.gz`` files, tried in order."""
-
 ENV_DATA = "NN_SCRATCH_DATA"
 """Environment variable naming a folder that holds the four files."""
-
-ENV_MIRRORS = "NN_SCRATCH_MNIST_MIRRORS"
-"""Environment variable overriding :data:`DEFAULT_MIRRORS` (URLs separated by spaces or commas)."""
-
-ROWS = COLS = 28  # every MNIST image is 28 × 28 pixels
-PIXELS = ROWS * COLS
-NUM_CLASSES = 10
-MAX_ITEMS = 100_000  # above MNIST's 60,000; caps what any header can make us read (78 MB of images)
-MAX_DOWNLOAD_BYTES = 64 * 2**20  # the largest official .gz is under 10 MB
-_CHUNK = 4 * 2**20  # unpacked bytes read at a time: bounds memory whatever a header claims
-_IDX_UBYTE = 0x08  # IDX type code of unsigned bytes
-_NDIM = {"images": 3, "labels": 1}
-
-
-class MNISTFileError(ValueError):
-    """An MNIST file is damaged, truncated, not IDX, or not the published file.
-
-    ``path`` is the offending file. The message always starts with it.
-    """
-
-    def __init__(self, message: str, path=None):
-        super().__init__(message)
-        self.path = path
 
 
 class MNISTNotFoundError(FileNotFoundError):
     """The four MNIST files are in none of the places searched (and downloading is off or failed)."""
-
-
-class MNISTDownloadError(OSError):
-    """No mirror delivered a file whose unpacked bytes match the published SHA-256."""
 
 
 class MNIST(NamedTuple):
@@ -153,187 +107,8 @@ class MNIST(NamedTuple):
 
 
 # ---------------------------------------------------------------------------
-# Reading one IDX file
-# ---------------------------------------------------------------------------
-
-
-def _open(path: Path):
-    """Open ``path`` for reading unpacked bytes; gzip is recognised by its magic bytes."""
-    f = open(path, "rb")
-    is_gzip = f.read(2) == b"\x1f\x8b"
-    f.seek(0)
-    if is_gzip:
-        return gzip.GzipFile(fileobj=f, mode="rb"), f, True
-    return f, f, False
-
-
-def _read_exactly(stream, n: int, hasher, path: Path, what: str) -> bytes:
-    """Read ``n`` unpacked bytes in bounded chunks, so memory grows only with real data."""
-    chunks, got = [], 0
-    while got < n:
-        chunk = stream.read(min(_CHUNK, n - got))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        got += len(chunk)
-        if hasher is not None:
-            hasher.update(chunk)
-    if got < n:
-        raise MNISTFileError(f"{path}: truncated — expected {what} ({n} bytes) but {got} bytes follow", path)
-    return b"".join(chunks)
-
-
-def read_idx(path, kind: str, *, count: int | None = None, sha256: str | None = None) -> np.ndarray:
-    """Read one IDX file of MNIST images or labels, checking it before trusting it.
-
-    The IDX format is a 4-byte magic number (``0x00000803`` for 3-D unsigned-byte
-    data such as images, ``0x00000801`` for 1-D labels), one big-endian 32-bit
-    size per dimension, then the bytes. The header is checked first — magic
-    number, 28 × 28 images, at most :data:`MAX_ITEMS` items — and then the data
-    are read in bounded chunks, so a header that claims more than the file
-    holds fails on the missing bytes instead of reserving memory for its claim.
-    (The size field of a gzip trailer is never trusted, for the same reason.)
-
-    Parameters
-    ----------
-    path : str or Path
-        The file, gzip-compressed or not.
-    kind : {"images", "labels"}
-    count : int, optional
-        The number of items the file must hold (checked on the header, before reading).
-    sha256 : str, optional
-        Expected SHA-256 of the unpacked bytes (header included).
-
-    Returns
-    -------
-    ndarray of uint8, read-only
-        ``(n, 784)`` for images — one flattened image per row — or ``(n,)`` for labels.
-
-    Raises
-    ------
-    MNISTFileError
-        Wrong magic number, absurd sizes, truncated or extra data, labels
-        outside 0–9, a broken gzip stream, or a SHA-256 mismatch.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "labels-idx1-ubyte"
-    >>> _ = path.write_bytes(bytes([0, 0, 8, 1, 0, 0, 0, 3, 7, 2, 1]))
-    >>> read_idx(path, "labels")
-    array([7, 2, 1], dtype=uint8)
-    >>> _ = path.write_bytes(bytes([0, 0, 8, 1, 0, 0, 0, 9, 7, 2, 1]))  # claims 9 labels, holds 3
-    >>> try:
-    ...     read_idx(path, "labels")
-    ... except MNISTFileError as e:
-    ...     print(str(e).removeprefix(f"{path}: "))
-    truncated — expected the 9 labels the header promises (9 bytes) but 3 bytes follow
-    """
-    if kind not in _NDIM:
-        raise ValueError(f"kind must be 'images' or 'labels', got {kind!r}")
-    path = Path(path)
-    ndim = _NDIM[kind]
-    hasher = hashlib.sha256() if sha256 is not None else None
-    try:
-        stream, raw, is_gzip = _open(path)
-    except OSError as e:
-        raise MNISTFileError(f"{path}: cannot open: {e}", path) from None
-    try:
-        with raw, stream:
-            header_size = 4 + 4 * ndim
-            magic = int.from_bytes(_read_exactly(stream, 4, hasher, path, "a magic number"), "big")
-            expected_magic = (_IDX_UBYTE << 8) | ndim
-            if magic != expected_magic:
-                raise MNISTFileError(
-                    f"{path}: wrong magic number 0x{magic:08x}, expected 0x{expected_magic:08x} "
-                    f"(IDX unsigned bytes, {ndim} dimension{'s' if ndim > 1 else ''}, as MNIST {kind}); "
-                    "is this the right file?",
-                    path,
-                )
-            header = _read_exactly(stream, 4 * ndim, hasher, path, f"{ndim} dimension size{'s' if ndim > 1 else ''}")
-            dims = [int.from_bytes(header[4 * i : 4 * i + 4], "big") for i in range(ndim)]
-            n_items = dims[0]
-            if not 0 < n_items <= MAX_ITEMS:
-                raise MNISTFileError(f"{path}: absurd header: {n_items} {kind} (expected 1 to {MAX_ITEMS})", path)
-            if count is not None and n_items != count:
-                raise MNISTFileError(
-                    f"{path}: the header announces {n_items} {kind}, this file must hold {count}", path
-                )
-            count = n_items
-            if kind == "images" and dims[1:] != [ROWS, COLS]:
-                raise MNISTFileError(
-                    f"{path}: absurd header: images of {dims[1]} × {dims[2]} pixels, MNIST images are {ROWS} × {COLS}",
-                    path,
-                )
-            n = count * (PIXELS if kind == "images" else 1)
-            if not is_gzip:
-                # An uncompressed file's size is known up front: refuse before reading anything.
-                actual = os.fstat(raw.fileno()).st_size - header_size
-                if actual != n:
-                    state = "truncated" if actual < n else "has extra bytes"
-                    raise MNISTFileError(
-                        f"{path}: {state} — expected the {count} {kind} the header promises ({n} bytes) "
-                        f"but {actual} bytes follow",
-                        path,
-                    )
-            data = _read_exactly(stream, n, hasher, path, f"the {count} {kind} the header promises")
-            extra = stream.read(1)
-            if extra:
-                raise MNISTFileError(f"{path}: has extra bytes after the {count} {kind} its header promises", path)
-    except (EOFError, zlib.error, gzip.BadGzipFile) as e:
-        raise MNISTFileError(f"{path}: broken gzip stream ({e}); the file is truncated or corrupted", path) from None
-    if hasher is not None and hasher.hexdigest() != sha256:
-        raise MNISTFileError(
-            f"{path}: SHA-256 of the unpacked bytes is {hasher.hexdigest()}, "
-            f"expected {sha256}; the file is corrupted or not the official MNIST file",
-            path,
-        )
-    array = np.frombuffer(data, dtype=np.uint8)
-    if kind == "labels":
-        if array.max() >= NUM_CLASSES:
-            raise MNISTFileError(f"{path}: holds label {int(array.max())}, MNIST labels are 0–9", path)
-        return array
-    return array.reshape(count, PIXELS)
-
-
-# ---------------------------------------------------------------------------
 # Finding the files
 # ---------------------------------------------------------------------------
-
-
-def default_cache_dir() -> Path:
-    """The per-user cache folder for the downloaded files.
-
-    ``$XDG_CACHE_HOME/nn-scratch/mnist`` (default ``~/.cache``) on Linux and other
-    Unix systems, ``~/Library/Caches/nn-scratch/mnist`` on macOS and
-    ``%LOCALAPPDATA%\\nn-scratch\\Cache\\mnist`` on Windows.
-
-    Examples
-    --------
-    >>> default_cache_dir().parts[-2:]
-    ('nn-scratch', 'mnist')
-    """
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-        return base / "nn-scratch" / "Cache" / "mnist"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "nn-scratch" / "mnist"
-    base = os.environ.get("XDG_CACHE_HOME")
-    # The XDG spec says relative values are invalid and must be ignored.
-    base = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
-    return base / "nn-scratch" / "mnist"
-
-
-def _file_in(folder: Path, name: str) -> Path | None:
-    for candidate in (folder / f"{name}.gz", folder / name):
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def _files_in(folder: Path) -> dict[str, Path] | None:
-    found = {name: _file_in(folder, name) for name in MNIST_FILES}
-    return found if all(found.values()) else None
 
 
 def _search_path(data_dir, cache_dir) -> list[tuple[str, Path]]:
@@ -366,191 +141,9 @@ def find_mnist(data_dir=None, *, cache_dir=None) -> Path | None:
     True
     """
     for _, folder in _search_path(data_dir, cache_dir):
-        if _files_in(folder):
+        if files_in(folder):
             return folder
     return None
-
-
-# ---------------------------------------------------------------------------
-# Downloading
-# ---------------------------------------------------------------------------
-
-
-def _is_loopback(host: str | None) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host or "").is_loopback
-    except ValueError:
-        return False
-
-
-def _mirrors(mirrors) -> list[str]:
-    if mirrors is None:
-        env = os.environ.get(ENV_MIRRORS, "")
-        mirrors = env.replace(",", " ").split() or list(DEFAULT_MIRRORS)
-    elif isinstance(mirrors, str):
-        mirrors = [mirrors]
-    mirrors = list(mirrors)
-    if not mirrors:
-        raise ValueError("mirrors must name at least one URL")
-    for url in mirrors:
-        parts = urllib.parse.urlsplit(url)
-        # Plain http only for a server on this machine (the tests' own); real mirrors need HTTPS.
-        if not (parts.scheme == "https" or (parts.scheme == "http" and _is_loopback(parts.hostname))):
-            raise ValueError(f"mirror {url!r} must be an https:// URL (http:// is allowed only for loopback)")
-    return [url if url.endswith("/") else url + "/" for url in mirrors]
-
-
-def _progress_bar(total, desc, enabled):
-    if enabled:
-        try:
-            from tqdm import tqdm
-        except ImportError:
-            pass
-        else:
-            return tqdm(total=total, desc=desc, unit="B", unit_scale=True, unit_divisor=1024, leave=False)
-    return None
-
-
-def _fetch(url: str, target: Path, *, timeout: float, progress: bool) -> None:
-    """Stream ``url`` into ``target``, bounded in size; raise on any shortfall."""
-    import urllib.request  # here, not at the top: it pulls in ssl, a tenth of a second at import
-
-    host = urllib.parse.urlsplit(url).hostname
-    # A loopback test server must not be routed through a proxy from the environment.
-    handlers = [urllib.request.ProxyHandler({})] if _is_loopback(host) else []
-    opener = urllib.request.build_opener(*handlers)
-    with opener.open(url, timeout=timeout) as response:
-        length = response.headers.get("Content-Length")
-        total = int(length) if length and length.isdigit() else None
-        if total is not None and total > MAX_DOWNLOAD_BYTES:
-            raise MNISTDownloadError(f"announces {total} bytes, more than the {MAX_DOWNLOAD_BYTES} allowed")
-        bar = _progress_bar(total, target.name, progress)
-        got = 0
-        try:
-            with open(target, "wb") as out:
-                while chunk := response.read(2**16):
-                    got += len(chunk)
-                    if got > MAX_DOWNLOAD_BYTES:
-                        raise MNISTDownloadError(f"more than {MAX_DOWNLOAD_BYTES} bytes, refusing the rest")
-                    out.write(chunk)
-                    if bar is not None:
-                        bar.update(len(chunk))
-        finally:
-            if bar is not None:
-                bar.close()
-        if total is not None and got != total:
-            raise MNISTDownloadError(f"download interrupted after {got} of {total} bytes")
-
-
-def download_mnist(cache_dir=None, *, mirrors=None, progress: bool = True, timeout: float = 30.0) -> Path:
-    """Download the four files into ``cache_dir`` (default :func:`default_cache_dir`), verified.
-
-    Files already in the cache that pass verification are kept. Each missing
-    file is fetched from the first mirror that delivers it intact: it is
-    streamed into a temporary file in the cache folder, checked (IDX structure
-    and SHA-256 of the unpacked bytes), and only then renamed to its final name.
-    An interrupted or corrupted download therefore never leaves behind a file
-    that a later run would take for a good one.
-
-    Parameters
-    ----------
-    cache_dir : str or Path, optional
-    mirrors : sequence of str, optional
-        Base URLs tried in order; default the environment variable
-        ``NN_SCRATCH_MNIST_MIRRORS`` or else :data:`DEFAULT_MIRRORS`. Only
-        ``https://`` is accepted, and ``http://`` to a loopback address.
-    progress : bool
-        Show a progress bar per file (needs ``tqdm``; quiet without it).
-    timeout : float
-        Seconds a connection may stay silent before a mirror is abandoned.
-
-    Returns
-    -------
-    Path
-        The cache folder, now holding the four verified files.
-
-    Raises
-    ------
-    MNISTDownloadError
-        If no mirror delivers a file intact; the message lists every attempt.
-
-    Examples
-    --------
-    >>> download_mnist(mirrors=["http://example.org/mnist/"])
-    Traceback (most recent call last):
-    ...
-    ValueError: mirror 'http://example.org/mnist/' must be an https:// URL (http:// is allowed only for loopback)
-    """
-    folder = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
-    return _download(folder, mirrors, progress=progress, timeout=timeout, check_existing=True)
-
-
-def _download(folder: Path, mirrors, *, progress, timeout, check_existing) -> Path:
-    urls = _mirrors(mirrors)
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
-        raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
-    created = [p for p in (folder, *folder.parents) if not p.exists()]
-    folder.mkdir(parents=True, exist_ok=True)
-    try:
-        _download_missing(folder, urls, timeout=timeout, progress=progress, check_existing=check_existing)
-    except BaseException:
-        # A failed first download leaves no empty cache folders behind.
-        for p in created:
-            try:
-                p.rmdir()
-            except OSError:
-                break
-        raise
-    return folder
-
-
-def _download_missing(folder: Path, urls, *, timeout, progress, check_existing=True) -> None:
-    # Missing files first: a mirror that fails, fails before the files already
-    # here are re-read. Then the files already here are checked (load_mnist,
-    # which checks every file it reads anyway, skips that) and replaced if bad.
-    for name in MNIST_FILES:
-        if _file_in(folder, name) is None:
-            _fetch_verified(folder, name, urls, timeout=timeout, progress=progress)
-        elif check_existing:
-            info = MNIST_FILES[name]
-            existing = _file_in(folder, name)
-            try:
-                read_idx(existing, info.kind, count=info.count, sha256=info.sha256)
-            except MNISTFileError:
-                existing.unlink()  # a bad file must not stay in the cache
-                _fetch_verified(folder, name, urls, timeout=timeout, progress=progress)
-
-
-def _fetch_verified(folder: Path, name: str, urls, *, timeout, progress) -> None:
-    """Fetch ``name``.gz from the first mirror that delivers it intact; rename it into place only then."""
-    import http.client
-
-    info = MNIST_FILES[name]
-    failures = []
-    for base in urls:
-        url = base + name + ".gz"
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
-        os.close(fd)
-        tmp = Path(tmp)
-        try:
-            _fetch(url, tmp, timeout=timeout, progress=progress)
-            read_idx(tmp, info.kind, count=info.count, sha256=info.sha256)
-        except (OSError, http.client.HTTPException, MNISTFileError) as e:
-            # OSError covers URLError, HTTPError and timeouts; HTTPException a connection cut mid-body.
-            reason = str(e).replace(str(tmp), "the downloaded file")
-            if isinstance(e, TimeoutError):
-                reason = f"timed out (no data for {timeout:g} s)"
-            failures.append(f"  {url}: {reason}")
-            tmp.unlink(missing_ok=True)
-            continue
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-        os.replace(tmp, folder / f"{name}.gz")
-        return
-    raise MNISTDownloadError(f"could not download {name}.gz from any mirror:\n" + "\n".join(failures))
 
 
 # ---------------------------------------------------------------------------
@@ -594,6 +187,39 @@ def _read_all(files: dict, verify: bool) -> dict:
         info = MNIST_FILES[name]
         arrays[name] = read_idx(files[name], info.kind, count=info.count, sha256=info.sha256 if verify else None)
     return arrays
+
+
+def _first_complete(places) -> tuple[str, Path, dict | None]:
+    """The first place holding all four files; else the last place searched (the cache), with None."""
+    for label, folder in places:
+        files = files_in(folder)
+        if files:
+            return label, folder, files
+    label, folder = places[-1]
+    return label, folder, None
+
+
+def _fetch_into(folder: Path, mirrors, *, progress, timeout) -> dict:
+    # Files already in the cache are not checked here: _read_all checks every file it reads.
+    download_mnist(folder, mirrors=mirrors, progress=progress, timeout=timeout, check_existing=False)
+    return files_in(folder)
+
+
+def _read_checked(files, verify, label, folder, *, refetch, mirrors, progress, timeout) -> dict:
+    """Read and check the four files; a bad file in the cache is deleted and fetched again."""
+    for _ in range(len(MNIST_FILES)):
+        try:
+            return _read_all(files, verify)
+        except MNISTFileError as e:
+            if label != "cache" or e.path is None:
+                raise  # never delete a user's own files
+            Path(e.path).unlink(missing_ok=True)  # a bad file must not stay in the cache
+            if not refetch:
+                raise MNISTFileError(
+                    f"{e} It was removed from the cache; load again with download=True.", e.path
+                ) from None
+            files = _fetch_into(folder, mirrors, progress=progress, timeout=timeout)
+    return _read_all(files, verify)
 
 
 def load_mnist(
@@ -689,36 +315,17 @@ def load_mnist(
     n_test = _check_count("n_test", n_test, MNIST_FILES["t10k-images-idx3-ubyte"].count)
 
     places = _search_path(data_dir, cache_dir)
-    files = None
-    for label, folder in places:
-        files = _files_in(folder)
-        if files:
-            break
-    # Files already in the cache are not checked by the download step: _read_all checks every file.
-    fetch = lambda: _download(folder, mirrors, progress=progress, timeout=timeout, check_existing=False)
+    label, folder, files = _first_complete(places)
     if files is None:
         if not download:
             raise _not_found(places)
         try:
-            fetch()
+            files = _fetch_into(folder, mirrors, progress=progress, timeout=timeout)
         except MNISTDownloadError as e:
             raise _not_found(places, [str(e)]) from None
-        files = _files_in(folder)
-
-    for attempt in range(len(MNIST_FILES) + 1):
-        try:
-            arrays = _read_all(files, verify)
-            break
-        except MNISTFileError as e:
-            if label != "cache" or e.path is None or attempt == len(MNIST_FILES):
-                raise  # never delete a user's own files
-            Path(e.path).unlink(missing_ok=True)  # a bad file must not stay in the cache
-            if not download:
-                raise MNISTFileError(
-                    f"{e} It was removed from the cache; load again with download=True.", e.path
-                ) from None
-            fetch()
-            files = _files_in(folder)
+    arrays = _read_checked(
+        files, verify, label, folder, refetch=download, mirrors=mirrors, progress=progress, timeout=timeout
+    )
     train_images, train_labels = arrays["train-images-idx3-ubyte"], arrays["train-labels-idx1-ubyte"]
     test_images, test_labels = arrays["t10k-images-idx3-ubyte"], arrays["t10k-labels-idx1-ubyte"]
 

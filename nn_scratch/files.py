@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 
 def _umask() -> int:
@@ -17,7 +19,7 @@ def _umask() -> int:
     return mask
 
 
-def atomic_write(path, data) -> Path:
+def atomic_write(path: str | os.PathLike, data: str | bytes | Callable[[BinaryIO], object]) -> Path:
     """Write ``data`` to ``path`` through a temporary file in the same folder, then rename it.
 
     The rename is atomic on one file system: a reader sees the old file or the

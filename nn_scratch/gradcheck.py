@@ -10,6 +10,7 @@ float64; a wrong index or a missing $1/m$ shows up as a relative error near 1.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._arrays import to_numpy
 from ._checks import check_labels, check_matrix, check_positive
@@ -34,7 +35,7 @@ def _checked(params, X, Y):
     return params, X, Y
 
 
-def numerical_gradients(params, X, Y, epsilon: float = 1e-5) -> dict:
+def numerical_gradients(params: dict, X: ArrayLike, Y: ArrayLike, epsilon: float = 1e-5) -> dict:
     r"""Central-difference estimate of every gradient, in float64.
 
     Costs two forward passes per parameter, so use a small batch.
@@ -78,7 +79,7 @@ def numerical_gradients(params, X, Y, epsilon: float = 1e-5) -> dict:
     return grads
 
 
-def relative_error(a, b) -> float:
+def relative_error(a: ArrayLike, b: ArrayLike) -> float:
     r"""Relative error $\lVert a - b\rVert / (\lVert a\rVert + \lVert b\rVert)$ (0 when both are 0).
 
     Scale-free, so the same threshold works for large and tiny gradients.
@@ -97,7 +98,9 @@ def relative_error(a, b) -> float:
     return 0.0 if denom == 0 else float(np.linalg.norm(a - b) / denom)
 
 
-def gradient_check(params, X, Y, epsilon: float = 1e-5, *, per_parameter: bool = False):
+def gradient_check(
+    params: dict, X: ArrayLike, Y: ArrayLike, epsilon: float = 1e-5, *, per_parameter: bool = False
+) -> float | dict:
     """Compare backpropagation with finite differences; return the largest relative error.
 
     Everything runs in float64. Values around 1e-9 mean the gradients agree;

@@ -6,10 +6,8 @@ and one error type, :class:`ModelFileError`:
 
 * :func:`save_model` / :func:`load_model`: a NumPy ``.npz`` archive (a zip of
   ``.npy`` arrays) holding ``W1, b1, …`` bit for bit, ``layer_sizes``,
-  ``dtype``, ``metadata`` (JSON text) and ``format_version``. Nothing in it is
-  pickled, and it is read with ``allow_pickle=False``: unpickling runs
-  arbitrary code, so a model file downloaded from anywhere must never be able
-  to do that.
+  ``dtype``, ``metadata`` (JSON text) and ``format_version``, read with
+  ``allow_pickle=False``: unpickling a downloaded file could run any code.
 * :func:`export_json` / :func:`load_json`: a JSON file for the browser or any
   other language, read by the "Draw a digit" page. Every float32 is exactly a
   double and JSON numbers are printed with the shortest text that reads back
@@ -21,10 +19,9 @@ and one error type, :class:`ModelFileError`:
      "params": {"W1": [[0.0123, ...], ...], "b1": [[0.1], ...], "W2": ..., "b2": ...},
      "metadata": {"test_accuracy": 0.93, ...}}
 
-Metadata must be a dict of JSON values with finite numbers; parameters must be
-finite — a network holding NaN or inf is broken, and is refused on save and on
-load. Files are written through :func:`~nn_scratch.files.atomic_write`: a
-reader never sees half a file.
+Metadata must be JSON with finite numbers; a network holding NaN or inf is
+broken, and is refused on save and on load. Every file is written through
+:func:`~nn_scratch.files.atomic_write`.
 """
 
 from __future__ import annotations
@@ -62,11 +59,6 @@ _HEADER_KEYS = ("format_version", "layer_sizes", "dtype", "metadata")
 
 class ModelFileError(ValueError):
     """A model file is missing, not a saved network, damaged, too new, or holds NaN or inf."""
-
-
-# ---------------------------------------------------------------------------
-# The one policy, for both layouts
-# ---------------------------------------------------------------------------
 
 
 def _metadata_of(net, metadata) -> dict:
@@ -134,18 +126,11 @@ def _network(where, sizes, dtype, params: dict, metadata) -> Network:
     return Network.from_params({k: params[k] for k in sorted(params, key=lambda k: (int(k[1:]), k[0]))}, metadata)
 
 
-# ---------------------------------------------------------------------------
-# .npz
-# ---------------------------------------------------------------------------
-
-
-def save_model(net: Network, path, metadata: dict | None = None) -> Path:
+def save_model(net: Network, path: str | os.PathLike, metadata: dict | None = None) -> Path:
     """Save ``net`` (parameters, layer sizes, dtype, metadata) to the ``.npz`` file ``path``.
 
-    The metadata stored are ``net.metadata`` updated with ``metadata``. The
-    file is written to a temporary name in the same folder and renamed over
-    ``path`` only when complete, so a crash or a full disk never leaves a
-    half-written model behind.
+    The metadata stored are ``net.metadata`` updated with ``metadata``. The file
+    is renamed into place only when complete: never a half-written model.
 
     Parameters
     ----------
@@ -214,7 +199,7 @@ def _read_npz(npz, path) -> Network:
     return _network(path, [int(n) for n in sizes], dtype, params, metadata)
 
 
-def load_model(path) -> Network:
+def load_model(path: str | os.PathLike) -> Network:
     """Load a network saved by :func:`save_model`; its metadata go to ``net.metadata``.
 
     The parameters come back bit for bit, so predictions are identical to
@@ -269,28 +254,13 @@ def load_model(path) -> Network:
         raise ModelFileError(f"{path}: not a readable .npz model file (truncated or corrupted?): {e}") from None
 
 
-# ---------------------------------------------------------------------------
-# JSON
-# ---------------------------------------------------------------------------
-
-
 def network_to_dict(net: Network, metadata: dict | None = None) -> dict:
     """The JSON-ready description of ``net``: layer sizes, parameters as nested lists, metadata.
 
     ``metadata`` is merged over ``net.metadata`` (its keys win).
 
-    Parameters
-    ----------
-    net : Network
-        The network to describe.
-    metadata : dict, optional
-        Extra JSON values to store, such as the test accuracy.
-
-    Returns
-    -------
-    dict
-        ``format``, ``version``, ``layer_sizes``, ``dtype``, ``activations``,
-        ``params`` (``W1, b1, …`` as nested lists) and ``metadata``.
+    Returns a dict with ``format``, ``version``, ``layer_sizes``, ``dtype``,
+    ``activations``, ``params`` (``W1, b1, …`` as nested lists) and ``metadata``.
 
     Examples
     --------
@@ -358,16 +328,14 @@ def network_from_dict(d: dict, where: str = "network") -> Network:
     return _network(where, d.get("layer_sizes"), dtype, params, d.get("metadata", {}))
 
 
-def export_json(net: Network, path, metadata: dict | None = None) -> Path:
+def export_json(net: Network, path: str | os.PathLike, metadata: dict | None = None) -> Path:
     """Write ``net`` to the JSON file ``path``, atomically, and return the path.
 
-    The text is built in full first, so bad input never leaves a file behind,
-    and then replaces ``path`` in one step. Missing parent folders are created.
+    Built in full first, then written atomically; missing parent folders are created.
 
     Parameters
     ----------
     net : Network
-        The network to export.
     path : str or os.PathLike
         Destination, conventionally ending in ``.json``.
     metadata : dict, optional
@@ -376,7 +344,8 @@ def export_json(net: Network, path, metadata: dict | None = None) -> Path:
 
     Returns
     -------
-    pathlib.Path
+    Path
+        ``path``.
 
     Examples
     --------
@@ -398,12 +367,7 @@ def export_json(net: Network, path, metadata: dict | None = None) -> Path:
     return atomic_write(path, text)
 
 
-def _refuse_constant(name):
-    # json would otherwise accept the non-standard NaN / Infinity.
-    raise ValueError(f"non-finite number {name} in the file")
-
-
-def load_json(path) -> Network:
+def load_json(path: str | os.PathLike) -> Network:
     """Read a network written by :func:`export_json`; its metadata is in ``net.metadata``.
 
     Raises
@@ -424,8 +388,12 @@ def load_json(path) -> Network:
         raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
     if not Path(path).is_file():
         raise ModelFileError(f"{path}: no such model file")
+
+    def refuse(name):  # json would otherwise accept the non-standard NaN / Infinity
+        raise ValueError(f"non-finite number {name} in the file")
+
     try:
-        d = json.loads(Path(path).read_text(encoding="utf-8"), parse_constant=_refuse_constant)
+        d = json.loads(Path(path).read_text(encoding="utf-8"), parse_constant=refuse)
     except (ValueError, UnicodeDecodeError) as err:  # includes json.JSONDecodeError
         raise ModelFileError(f"{path} is not valid JSON: {err}") from None
     if not isinstance(d, dict):

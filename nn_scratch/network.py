@@ -28,13 +28,17 @@ gradients come back keyed ``"dW1", "db1", …`` — the names of the equations.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
+from numpy.typing import ArrayLike
 
+<<<<<<< HEAD
 from ._arrays import NUMPY, as_array, name_of, namespace, resolve, to_numpy
 from ._checks import check_labels, check_matrix, check_positive
 from .maths import cross_entropy, get_accuracy, get_predictions, one_hot, relu, relu_prime, softmax
+=======
+from ._checks import check_dtype, check_labels, check_matrix, check_positive, check_sizes
+from .maths import cross_entropy, get_accuracy, get_predictions, relu, relu_prime, softmax
+>>>>>>> issue-11
 
 __all__ = [
     "INITIALISATIONS",
@@ -71,28 +75,6 @@ INITIALISATIONS = {"uniform": _uniform, "normal": _normal, "he": _he}
 """Initialisation schemes by name: ``uniform`` U(−0.5, 0.5), ``normal`` N(0, 1)×0.01, ``he`` N(0, 2/n_in)."""
 
 
-def _check_sizes(layer_sizes) -> tuple[int, ...]:
-    try:
-        sizes = tuple(layer_sizes)
-    except TypeError:
-        raise TypeError(f"layer_sizes must be a sequence of integers, got {layer_sizes!r}") from None
-    if len(sizes) < 2:
-        raise ValueError(f"layer_sizes needs at least an input and an output size, got {sizes}")
-    for n in sizes:
-        if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-            raise TypeError(f"layer_sizes must hold integers, got {sizes}")
-        if n <= 0:
-            raise ValueError(f"layer_sizes must all be positive, got {sizes}")
-    return tuple(int(n) for n in sizes)
-
-
-def _check_dtype(dtype) -> np.dtype:
-    dt = np.dtype(dtype)
-    if dt not in DTYPES:
-        raise TypeError(f"dtype must be float32 or float64, got {dt}")
-    return dt
-
-
 def init_params(layer_sizes=(784, 10, 10), init: str = "he", seed=0, dtype=np.float32) -> dict:
     """Create the weights ``W1, W2, …`` and biases ``b1, b2, …`` of a network.
 
@@ -121,8 +103,8 @@ def init_params(layer_sizes=(784, 10, 10), init: str = "he", seed=0, dtype=np.fl
     >>> np.array_equal(init_params(seed=1)["W1"], init_params(seed=1)["W1"])
     True
     """
-    sizes = _check_sizes(layer_sizes)
-    dt = _check_dtype(dtype)
+    sizes = check_sizes(layer_sizes)
+    dt = check_dtype(dtype)
     if init not in INITIALISATIONS:
         raise ValueError(f"init must be one of {sorted(INITIALISATIONS)}, got {init!r}")
     rng = np.random.default_rng(seed)
@@ -193,9 +175,14 @@ def forward_prop(params: dict, X: np.ndarray, xp=None) -> tuple[np.ndarray, dict
     >>> np.allclose(A2.sum(axis=0), 1)
     True
     """
+<<<<<<< HEAD
     if xp is None:
         xp = namespace(X, *params.values())
     A = X
+=======
+    # The parameters' dtype throughout: a float64 X would silently upcast every product.
+    A = X.astype(params["W1"].dtype, copy=False)
+>>>>>>> issue-11
     L = len(params) // 2
     cache = {"A0": A}
     # --8<-- [start:forward]
@@ -346,11 +333,15 @@ class Network:
         dtypes = {P.dtype for P in params.values()}
         if len(dtypes) != 1:
             raise TypeError(f"all parameters must share one dtype, got {sorted(map(str, dtypes))}")
+<<<<<<< HEAD
         dtype = dtypes.pop()
         if xp is NUMPY:
             _check_dtype(dtype)
         elif dtype not in (xp.float32, xp.float64):
             raise TypeError(f"dtype must be float32 or float64, got {dtype}")
+=======
+        check_dtype(dtypes.pop())
+>>>>>>> issue-11
         net = cls.__new__(cls)
         net.params = params
         net.metadata = dict(metadata or {})
@@ -410,6 +401,7 @@ class Network:
         """The floating-point type of every parameter (a dtype of the network's library)."""
         return self.params["W1"].dtype
 
+<<<<<<< HEAD
     @property
     def xp(self):
         """The array namespace of the parameters: ``numpy``, or that of CuPy, PyTorch, …"""
@@ -440,6 +432,10 @@ class Network:
 
     def check_X(self, X, name: str = "X", *, finite: bool = True) -> np.ndarray:
         """``X`` checked to have one row per input, as an array of this network's dtype and library.
+=======
+    def check_X(self, X: ArrayLike, name: str = "X", *, finite: bool = True) -> np.ndarray:
+        """``X`` checked to have one row per input, as an array of this network's dtype.
+>>>>>>> issue-11
 
         Examples
         --------
@@ -455,8 +451,13 @@ class Network:
         # upcast every product downstream.
         return self.xp.astype(self._adopt(name, X), self.dtype, copy=False)
 
+<<<<<<< HEAD
     def check_Y(self, Y, m: int, name: str = "Y") -> np.ndarray:
         """``Y`` checked to hold ``m`` labels of this network's classes, in this network's library.
+=======
+    def check_Y(self, Y: ArrayLike, m: int, name: str = "Y") -> np.ndarray:
+        """``Y`` checked to hold ``m`` labels of this network's classes.
+>>>>>>> issue-11
 
         Examples
         --------
@@ -468,33 +469,33 @@ class Network:
         Y = check_labels(name, Y, m=m, num_classes=self.params[f"W{len(self.params) // 2}"].shape[0])
         return self._adopt(name, Y)
 
-    def forward(self, X):
+    def forward(self, X: ArrayLike) -> tuple[np.ndarray, dict]:
         """:func:`forward_prop` with this network's parameters, after checking ``X``."""
         return forward_prop(self.params, self.check_X(X, finite=False), self.xp)
 
-    def backward(self, cache, Y):
+    def backward(self, cache: dict, Y: ArrayLike) -> dict:
         """:func:`backward_prop` with this network's parameters, after checking ``Y``."""
         return backward_prop(self.params, cache, self.check_Y(Y, m=cache["A0"].shape[1]), self.xp)
 
-    def update(self, grads, alpha):
+    def update(self, grads: dict, alpha: float) -> None:
         """:func:`update_params` on this network's parameters, after checking ``alpha``."""
         check_positive("alpha", alpha)
         update_params(self.params, grads, alpha)
 
-    def predict_proba(self, X) -> np.ndarray:
+    def predict_proba(self, X: ArrayLike) -> np.ndarray:
         """Class probabilities, one column per example (``n_L × m``)."""
         return forward_prop(self.params, self.check_X(X), self.xp)[0]
 
-    def predict(self, X) -> np.ndarray:
+    def predict(self, X: ArrayLike) -> np.ndarray:
         """Predicted class of each column of ``X``."""
         return get_predictions(self.predict_proba(X))
 
-    def loss(self, X, Y) -> float:
+    def loss(self, X: ArrayLike, Y: ArrayLike) -> float:
         """Mean cross-entropy on ``(X, Y)``."""
         A = self.predict_proba(X)
         return cross_entropy(A, self.check_Y(Y, m=A.shape[1]))
 
-    def accuracy(self, X, Y) -> float:
+    def accuracy(self, X: ArrayLike, Y: ArrayLike) -> float:
         """Fraction of the columns of ``X`` classified as their label in ``Y``."""
         A = self.predict_proba(X)
         return get_accuracy(get_predictions(A), self.check_Y(Y, m=A.shape[1]))

@@ -1,5 +1,8 @@
 r"""Plots for the notebooks and the site: training curves, digits, confusion matrix, weights.
 
+The training curves live in :mod:`nn_scratch.curves`; :func:`plot_history` is
+reachable from here too, beside the other figures.
+
 Each function draws one kind of figure and returns the matplotlib ``Figure``,
 so a notebook shows it and a script can ``fig.savefig(...)`` it. matplotlib is
 imported inside the functions, not when this module is imported: the network
@@ -17,41 +20,25 @@ weights of hidden unit ``k``, one per pixel, so it too can be drawn as a
 from __future__ import annotations
 
 import math
-import numbers
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._checks import check_labels, check_matrix
-from .training import DivergenceError, History
+from ._checks import check_count, check_labels, check_matrix, pyplot
+from .curves import plot_history as plot_history  # re-exported: the figures, all from one module
+from .idx import ROWS
+
+if TYPE_CHECKING:  # matplotlib is imported only when a figure is drawn
+    from matplotlib.figure import Figure
 
 __all__ = [
     "confusion_matrix",
-    "plot_history",
     "plot_digits",
     "plot_confusion_matrix",
     "plot_weights",
 ]
 
-SIDE = 28  # MNIST images are 28 × 28 = 784 pixels
-_HISTORY_KEYS = ("step", "epoch", "loss", "train_accuracy", "val_loss", "val_accuracy")
-
-
-def _pyplot():
-    try:
-        import matplotlib.pyplot as plt
-    except ImportError as err:  # pragma: no cover - matplotlib is in the docs and test extras
-        raise ImportError(
-            "nn_scratch.plots needs matplotlib: pip install matplotlib (or install nn-scratch with the 'docs' extra)"
-        ) from err
-    return plt
-
-
-def _check_count(name, value, *, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value!r}")
-    return int(value)
+SIDE = ROWS  # MNIST images are 28 × 28 = 784 pixels (nn_scratch.idx holds the format)
 
 
 # --------------------------------------------------------------------------- confusion matrix
@@ -96,186 +83,12 @@ def confusion_matrix(Y_true, Y_pred, num_classes: int = 10) -> np.ndarray:
     >>> C.shape, int(C.trace()), int(C.sum())
     ((10, 10), 2, 3)
     """
-    K = _check_count("num_classes", num_classes, minimum=2)
+    K = check_count("num_classes", num_classes, minimum=2)
     Y_true = check_labels("Y_true", Y_true, num_classes=K)
     Y_pred = check_labels("Y_pred", Y_pred, num_classes=K)
     if Y_true.shape != Y_pred.shape:
         raise ValueError(f"Y_true and Y_pred must have the same length, got {Y_true.shape[0]} and {Y_pred.shape[0]}")
     return np.bincount(K * Y_true + Y_pred, minlength=K * K).reshape(K, K).astype(np.int64)
-
-
-# --------------------------------------------------------------------------- training curves
-
-
-def _as_history_dict(h, where):
-    """One run as ``(dict of lists, diverged)``; ``where`` names it in error messages."""
-    diverged = isinstance(h, DivergenceError)
-    if diverged:
-        h = h.history
-    if isinstance(h, History):
-        h = h.to_dict()
-    if not isinstance(h, dict):
-        raise TypeError(f"{where} must be a History, its to_dict(), or a DivergenceError, got {type(h).__name__}")
-    missing = [k for k in ("step", "epoch", "loss", "train_accuracy") if k not in h]
-    if missing:
-        raise ValueError(f"{where} is missing the key(s) {missing}; expected the keys of History.to_dict()")
-    try:
-        run = {k: np.asarray(h.get(k, []), dtype=float).ravel() for k in _HISTORY_KEYS}
-    except (TypeError, ValueError):
-        raise TypeError(f"{where} must hold lists of numbers under the keys {list(_HISTORY_KEYS)}") from None
-    n = len(run["step"])
-    for k in _HISTORY_KEYS:
-        # Held-out curves are either absent (empty) or logged at every step.
-        allowed = (0, n) if k.startswith("val_") else (n,)
-        if len(run[k]) not in allowed:
-            raise ValueError(
-                f"{where}[{k!r}] has {len(run[k])} values but {where}['step'] has {n}: "
-                "every key needs one value per logged step"
-            )
-    return run, diverged
-
-
-def _is_single_run(obj):
-    if isinstance(obj, (History, DivergenceError)):
-        return True
-    # A History.to_dict() has list values; a dict of runs has History/dict values.
-    return isinstance(obj, dict) and "loss" in obj and not isinstance(obj["loss"], (History, dict, DivergenceError))
-
-
-def _runs(histories, labels):
-    if _is_single_run(histories):
-        items, names, wheres = [histories], [None], ["histories"]
-    elif isinstance(histories, dict):
-        items, names = list(histories.values()), [str(k) for k in histories]
-        wheres = [f"histories[{k!r}]" for k in histories]
-    elif isinstance(histories, (list, tuple)):
-        items, names = list(histories), [None] * len(histories)
-        wheres = [f"histories[{i}]" for i in range(len(items))]
-    else:
-        raise TypeError(
-            "histories must be a History, a dict from History.to_dict(), or a list or dict of them, "
-            f"got {type(histories).__name__}"
-        )
-    if not items:
-        raise ValueError("histories is empty: nothing to plot")
-    if labels is not None:
-        if isinstance(labels, str):
-            labels = [labels]
-        labels = list(labels)
-        if len(labels) != len(items):
-            raise ValueError(f"labels has {len(labels)} entries but there are {len(items)} histories")
-        names = [str(s) for s in labels]
-    elif len(items) > 1 and names[0] is None:
-        names = [f"run {i + 1}" for i in range(len(items))]
-    runs = []
-    for item, name, where in zip(items, names, wheres, strict=True):
-        run, diverged = _as_history_dict(item, where)
-        runs.append((name, run, diverged))
-    return runs
-
-
-def plot_history(histories, labels=None, *, x: str = "epoch", axes=None, title=None, val_label: str = "validation"):
-    """Loss (left) and accuracy (right) against training time, for one run or several.
-
-    Curves are how we *see* training: a loss that falls and flattens has
-    converged, one that climbs has diverged, and a training accuracy that
-    keeps rising while the held-out accuracy stalls is overfitting. Each run
-    gets one colour; its training curve is solid and its held-out
-    (validation or test) curve dashed, so several runs on the same two axes
-    stay comparable.
-
-    Parameters
-    ----------
-    histories : History, dict, DivergenceError, or a list or dict of them
-        What [`gradient_descent`][nn_scratch.training.gradient_descent] or
-        [`sgd`][nn_scratch.training.sgd] returned, or its ``to_dict()``
-        (for instance read back from JSON). A dict ``{label: history}`` plots
-        several runs, labelled by its keys. A run that diverged can be passed
-        as its ``DivergenceError`` (or its ``.history``): its curves stop
-        where training stopped, and the error's last point is marked ×.
-    labels : list of str, optional
-        Names of the runs for the legend (overrides the keys of a dict).
-    x : {"epoch", "step"}
-        Horizontal axis: passes over the training set, or parameter updates.
-        They coincide for full-batch gradient descent; for mini-batch SGD one
-        epoch is many steps, so compare runs of different batch sizes by epoch.
-    axes : sequence of two matplotlib Axes, optional
-        Draw into these (loss, accuracy) instead of a new figure.
-    title : str, optional
-        Title above both panels.
-    val_label : str
-        Legend name of the dashed curves, e.g. ``"test"`` when the held-out
-        data passed to training was the test set.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-
-    Examples
-    --------
-    >>> from nn_scratch import Network, gradient_descent
-    >>> rng = np.random.default_rng(0)
-    >>> X, Y = rng.random((4, 30)), rng.integers(0, 3, 30)
-    >>> h = gradient_descent(Network((4, 5, 3), seed=0), X, Y, iterations=20, X_val=X, Y_val=Y)
-    >>> fig = plot_history(h)
-    >>> [ax.get_ylabel() for ax in fig.axes]
-    ['cross-entropy loss', 'accuracy']
-    >>> len(fig.axes[0].lines)          # train (solid) and validation (dashed)
-    2
-    >>> fig2 = plot_history({"α = 0.1": h, "copy": h.to_dict()}, x="step")
-    >>> [t.get_text() for t in fig2.axes[1].get_legend().get_texts()]
-    ['α = 0.1', 'copy', 'train', 'validation']
-    >>> import matplotlib.pyplot as plt; plt.close("all")
-    """
-    if x not in ("epoch", "step"):
-        raise ValueError(f'x must be "epoch" or "step", got {x!r}')
-    runs = _runs(histories, labels)
-    plt = _pyplot()
-    from matplotlib.lines import Line2D
-
-    if axes is None:
-        fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 3.8), layout="constrained")
-    else:
-        try:
-            ax_loss, ax_acc = axes
-        except (TypeError, ValueError):
-            raise ValueError("axes must be a pair (loss_axes, accuracy_axes) of matplotlib Axes") from None
-        fig = ax_loss.figure
-
-    any_val = False
-    handles = []
-    for i, (name, run, diverged) in enumerate(runs):
-        colour = f"C{i % 10}"
-        xs = run[x]
-        ax_loss.plot(xs, run["loss"], color=colour, linestyle="-")
-        ax_acc.plot(xs, run["train_accuracy"], color=colour, linestyle="-")
-        if len(run["val_loss"]):
-            any_val = True
-            ax_loss.plot(xs, run["val_loss"], color=colour, linestyle="--")
-            ax_acc.plot(xs, run["val_accuracy"], color=colour, linestyle="--")
-        if diverged and len(xs):
-            # Where it stopped: the next step's loss was NaN or inf.
-            ax_loss.plot(xs[-1:], run["loss"][-1:], color=colour, marker="x", markersize=10, linestyle="none")
-        if name is not None:
-            handles.append(Line2D([], [], color=colour, label=name + (" (diverged)" if diverged else "")))
-    # One legend: colours name the runs, line styles name the data.
-    style = "C0" if len(runs) == 1 and runs[0][0] is None else "0.35"
-    handles.append(Line2D([], [], color=style, linestyle="-", label="train"))
-    if any_val:
-        handles.append(Line2D([], [], color=style, linestyle="--", label=val_label))
-    if len(runs) == 1:
-        ax_acc.legend(handles=handles, loc="best", fontsize="small")
-    else:  # several runs: outside, on the right, where it cannot hide a curve
-        ax_acc.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1), fontsize="small")
-
-    xlabel = "epoch (passes over the training set)" if x == "epoch" else "step (parameter updates)"
-    for ax, ylabel in ((ax_loss, "cross-entropy loss"), (ax_acc, "accuracy")):
-        ax.set_xlabel(xlabel)
-        ax.set_ylabel(ylabel)
-        ax.grid(True, alpha=0.3)
-    if title is not None:
-        fig.suptitle(title)
-    return fig
 
 
 # --------------------------------------------------------------------------- images
@@ -296,7 +109,7 @@ def _images(name, X, max_images):
 
 
 def _grid(plt, m, ncols, cell=1.0, extra_height=0.0):
-    ncols = min(_check_count("ncols", ncols), m)
+    ncols = min(check_count("ncols", ncols), m)
     nrows = math.ceil(m / ncols)
     fig, axs = plt.subplots(
         nrows, ncols, figsize=(cell * ncols, cell * 1.15 * nrows + extra_height), squeeze=False, layout="constrained"
@@ -307,7 +120,9 @@ def _grid(plt, m, ncols, cell=1.0, extra_height=0.0):
     return fig, axs[:m]
 
 
-def plot_digits(X, labels=None, predictions=None, ncols: int = 10, *, max_images: int = 100, cmap="gray_r", title=None):
+def plot_digits(
+    X, labels=None, predictions=None, ncols: int = 10, *, max_images: int = 100, cmap="gray_r", title=None
+) -> Figure:
     """A grid of digits, each column of ``X`` drawn as a 28 × 28 picture.
 
     Looking at the images a network gets wrong is the quickest sanity check
@@ -349,12 +164,12 @@ def plot_digits(X, labels=None, predictions=None, ncols: int = 10, *, max_images
     'tab:red'
     >>> import matplotlib.pyplot as plt; plt.close("all")
     """
-    X, m = _images("X", X, _check_count("max_images", max_images))
+    X, m = _images("X", X, check_count("max_images", max_images))
     if labels is not None:
         labels = check_labels("labels", labels, m=m)
     if predictions is not None:
         predictions = check_labels("predictions", predictions, m=m)
-    plt = _pyplot()
+    plt = pyplot()
     # Small cells: a notebook scales a figure down to its column, and titles must stay legible.
     fig, axs = _grid(plt, m, ncols, cell=0.8, extra_height=0.4 if title else 0.0)
     vmin, vmax = min(0.0, float(X.min())), max(1.0, float(X.max()))
@@ -373,7 +188,7 @@ def plot_digits(X, labels=None, predictions=None, ncols: int = 10, *, max_images
     return fig
 
 
-def plot_confusion_matrix(Y_true, Y_pred, *, num_classes: int = 10, ax=None, title=None, cmap="Blues"):
+def plot_confusion_matrix(Y_true, Y_pred, *, num_classes: int = 10, ax=None, title=None, cmap="Blues") -> Figure:
     """Draw [`confusion_matrix`][nn_scratch.plots.confusion_matrix] as a heat map, a count in every cell.
 
     Rows are the true class, columns the predicted one; a good classifier has
@@ -409,7 +224,7 @@ def plot_confusion_matrix(Y_true, Y_pred, *, num_classes: int = 10, ax=None, tit
     """
     C = confusion_matrix(Y_true, Y_pred, num_classes=num_classes)
     K = C.shape[0]
-    plt = _pyplot()
+    plt = pyplot()
     if ax is None:
         size = max(4.0, 0.5 * K + 1.5)
         fig, ax = plt.subplots(figsize=(size, size * 0.9), layout="constrained")
@@ -439,7 +254,7 @@ def plot_confusion_matrix(Y_true, Y_pred, *, num_classes: int = 10, ax=None, tit
     return fig
 
 
-def plot_weights(W1, ncols: int = 10, *, max_images: int = 100, cmap="RdBu_r", title=None):
+def plot_weights(W1, ncols: int = 10, *, max_images: int = 100, cmap="RdBu_r", title=None) -> Figure:
     r"""Each row of ``W1`` — one hidden unit's weights, one per pixel — as a 28 × 28 picture.
 
     Hidden unit $k$ computes $Z^{[1]}_k = W^{[1]}_{k,:}\,x + b^{[1]}_k$, so its
@@ -481,12 +296,12 @@ def plot_weights(W1, ncols: int = 10, *, max_images: int = 100, cmap="RdBu_r", t
     if W1.shape[1] != SIDE * SIDE:
         hint = "; it looks transposed — pass W1.T" if n1 == SIDE * SIDE else ""
         raise ValueError(f"W1 must have shape (n_1, 784), one row per hidden unit, got {W1.shape}{hint}")
-    max_images = _check_count("max_images", max_images)
+    max_images = check_count("max_images", max_images)
     if n1 > max_images:
         raise ValueError(
             f"W1 has {n1} rows (units) but at most max_images={max_images} are drawn; pass W1[:{max_images}]"
         )
-    plt = _pyplot()
+    plt = pyplot()
     fig, axs = _grid(plt, n1, ncols, cell=1.3, extra_height=0.4 if title else 0.0)
     v = float(np.abs(W1).max()) or 1.0  # all-zero weights: any symmetric range will do
     for k, ax in enumerate(axs):

@@ -23,6 +23,8 @@ import math
 
 import numpy as np
 
+from .idx import ROWS
+
 __all__ = [
     "INK_THRESHOLD",
     "BOX_SIZE",
@@ -41,7 +43,7 @@ INK_THRESHOLD = 0.1
 BOX_SIZE = 20
 """The longer side of the digit after scaling, in pixels (as in MNIST)."""
 
-IMAGE_SIZE = 28
+IMAGE_SIZE = ROWS  # MNIST images are 28 × 28 (nn_scratch.idx holds the format)
 """Side of the output image, in pixels."""
 
 _CENTRE = (IMAGE_SIZE - 1) / 2  # 13.5: the middle of pixel indices 0 … 27

@@ -1,34 +1,39 @@
 r"""Training: full-batch gradient descent and mini-batch stochastic gradient descent.
 
-Both repeat the same three steps — forward, backward, $W := W - \alpha\,dW$ —
-and differ only in how many examples each step sees: all $m$ of them, or a
-shuffled mini-batch. Both return a :class:`History` that a plot can use
-directly, and both stop with a :class:`DivergenceError` as soon as the loss
-is no longer a finite number.
+Both take the same step, :func:`train_step` — forward, backward, $W := W - \alpha\,dW$ —
+and differ only in how many examples each step sees: all $m$ of them, or a shuffled
+mini-batch. Both return a :class:`~nn_scratch.history.History` and stop with a
+:class:`~nn_scratch.history.DivergenceError` as soon as the loss is not finite.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
-import warnings
 from collections.abc import Callable
+<<<<<<< HEAD
 from dataclasses import asdict, dataclass, field
 from functools import partial
+=======
+>>>>>>> issue-11
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._arrays import namespace
 from ._checks import check_positive
+from .history import DivergenceError, History, dead_layer
 from .maths import cross_entropy, get_accuracy, get_predictions
 from .network import Network, backward_prop, forward_prop, update_params
+from .schedules import SCHEDULES, scheduled_alpha
 
-__all__ = ["History", "DivergenceError", "DeadNetworkWarning", "train_step", "gradient_descent", "sgd"]
+__all__ = ["train_step", "gradient_descent", "sgd"]
 
 Forward = Callable[[dict, np.ndarray], tuple[np.ndarray, dict]]
 Backward = Callable[[dict, dict, np.ndarray], dict]
 
 
+<<<<<<< HEAD
 @dataclass
 class History:
     """What training logged: one entry per logged step, in lists of equal length.
@@ -135,6 +140,8 @@ def _dead_layer(cache: dict, xp) -> int | None:
     return None
 
 
+=======
+>>>>>>> issue-11
 def _prepare(net, X, Y, name_X="X", name_Y="Y"):
     if not isinstance(net, Network):
         raise TypeError(f"net must be an nn_scratch Network, got {type(net).__name__}")
@@ -155,48 +162,10 @@ def _evaluate(net, X, Y, forward):
     return cross_entropy(A, Y), get_accuracy(get_predictions(A), Y)
 
 
-def _diverged(loss, step, epoch, alpha, history):
-    return DivergenceError(
-        f"training diverged at step {step} (epoch {epoch:g}): the loss became {loss}. "
-        f"The learning rate alpha={alpha:g} is probably too large; try a smaller one, "
-        f"such as {alpha / 10:g}.",
-        history,
-    )
-
-
-def _found_dead(history, step, layer):
-    if history.dead_at is None:
-        history.dead_at = step
-        warnings.warn(
-            f"the network is dead at step {step}: every unit of hidden layer {layer} outputs zero on every "
-            "example, so it predicts one class for all inputs and no gradient can revive it. "
-            "The learning rate is probably too large.",
-            DeadNetworkWarning,
-            stacklevel=4,
-        )
-
-
-def _scheduled_alpha(alpha_0, schedule, epoch):
-    factor = schedule(epoch)
-    if isinstance(factor, bool) or not isinstance(factor, numbers.Real) or not (0 < factor < math.inf):
-        raise ValueError(f"schedule({epoch}) must return a positive finite factor, got {factor!r}")
-    return alpha_0 * float(factor)
-
-
 def _log(history, record, val, net, forward, callback, verbose):
     if val is not None:
         record["val_loss"], record["val_accuracy"] = _evaluate(net, *val, forward)
-    history.append(**record)
-    if verbose:
-        line = (
-            f"step {record['step']:>6}  epoch {record['epoch']:7.2f}  "
-            f"loss {record['loss']:.4f}  acc {record['train_accuracy']:.4f}"
-        )
-        if val is not None:
-            line += f"  val_acc {record['val_accuracy']:.4f}"
-        print(line)
-    if callback is not None:
-        callback(history.last())
+    history.log(record, callback=callback, verbose=verbose)
 
 
 def train_step(
@@ -278,15 +247,15 @@ def train_step(
 
 def gradient_descent(
     net: Network,
-    X,
-    Y,
+    X: ArrayLike,
+    Y: ArrayLike,
     *,
     alpha: float = 0.1,
     iterations: int = 500,
     log_every: int = 10,
-    X_val=None,
-    Y_val=None,
-    callback=None,
+    X_val: ArrayLike | None = None,
+    Y_val: ArrayLike | None = None,
+    callback: Callable[[dict], None] | None = None,
     verbose: bool = False,
     forward: Forward | None = None,
     backward: Backward | None = None,
@@ -356,11 +325,17 @@ def gradient_descent(
     def observe(loss, cache, Y):
         # The loss and the logged values at step k are those of the parameters after k updates.
         if not math.isfinite(loss):
-            raise _diverged(loss, k, k, alpha, history)
+            raise DivergenceError.at(loss, k, k, alpha, history)
         if k % log_every == 0 or k == iterations:
+<<<<<<< HEAD
             if history.dead_at is None and (layer := _dead_layer(cache, xp)) is not None:
                 _found_dead(history, k, layer)
             acc = get_accuracy(get_predictions(cache[f"A{len(net.params) // 2}"], xp), Y)
+=======
+            if history.dead_at is None and (layer := dead_layer(cache)) is not None:
+                history.mark_dead(k, layer)
+            acc = get_accuracy(get_predictions(cache[f"A{len(net.params) // 2}"]), Y)
+>>>>>>> issue-11
             _log(history, dict(step=k, epoch=k, loss=loss, train_accuracy=acc), val, net, forward, callback, verbose)
 
     # Overflow inside a diverging run is reported by the loss check.
@@ -376,21 +351,21 @@ def gradient_descent(
 
 def sgd(
     net: Network,
-    X,
-    Y,
+    X: ArrayLike,
+    Y: ArrayLike,
     *,
     alpha: float = 0.1,
     epochs: int = 10,
     batch_size: int = 64,
     momentum: float = 0.0,
     weight_decay: float = 0.0,
-    schedule=None,
+    schedule: Callable[[int], float] | str | None = None,
     shuffle: bool = True,
     seed=0,
     log_every: int | None = None,
-    X_val=None,
-    Y_val=None,
-    callback=None,
+    X_val: ArrayLike | None = None,
+    Y_val: ArrayLike | None = None,
+    callback: Callable[[dict], None] | None = None,
     verbose: bool = False,
     forward: Forward | None = None,
     backward: Backward | None = None,
@@ -431,10 +406,12 @@ def sgd(
     weight_decay : float
         $\lambda \ge 0$, the strength of the L2 penalty on the weights; 0 turns it
         off. The logged loss is the cross-entropy alone, without the penalty.
-    schedule : callable, optional
+    schedule : callable or str, optional
         ``schedule(epoch)`` returns the factor by which ``alpha`` is multiplied
         during epoch ``epoch`` (0, 1, …), like PyTorch's ``LambdaLR``; for
         example ``lambda e: 0.5 ** (e // 5)`` halves the rate every 5 epochs.
+        A name from :data:`SCHEDULES` (``"cosine"``) stands for that schedule
+        over ``epochs``, so a recipe can be plain data: ``sgd(net, X, Y, **recipe)``.
     shuffle : bool
         Reshuffle the examples at the start of every epoch.
     seed : int or numpy.random.Generator
@@ -484,6 +461,10 @@ def sgd(
         or not (0 <= weight_decay < math.inf)
     ):
         raise ValueError(f"weight_decay must be a finite number >= 0, got {weight_decay!r}")
+    if isinstance(schedule, str):
+        if schedule not in SCHEDULES:
+            raise ValueError(f"schedule must be one of {sorted(SCHEDULES)} or a function, got {schedule!r}")
+        schedule = SCHEDULES[schedule](epochs)
     if schedule is not None and not callable(schedule):
         raise TypeError(f"schedule must be a function of the epoch number, got {type(schedule).__name__}")
     xp = net.xp
@@ -501,21 +482,30 @@ def sgd(
     def observe(loss, cache, Yb):
         # Running sums since the last log: each batch's forward pass is done anyway.
         if not math.isfinite(loss):
-            raise _diverged(loss, step, epoch + start / m, alpha, history)
+            raise DivergenceError.at(loss, step, epoch + start / m, alpha, history)
         tally["loss"] += loss * Yb.shape[0]
         tally["correct"] += int(xp.count_nonzero(get_predictions(cache[f"A{L}"], xp) == Yb))
         tally["seen"] += Yb.shape[0]
         # Dead over the evaluation means dead on every batch since the last log;
         # one live batch settles it until then.
         if tally["dead"] != 0 and history.dead_at is None:
+<<<<<<< HEAD
             tally["dead"] = _dead_layer(cache, xp) or 0
+=======
+            tally["dead"] = dead_layer(cache) or 0
+>>>>>>> issue-11
 
     with np.errstate(over="ignore", invalid="ignore"):
         for epoch in range(epochs):
             if schedule is not None:
+<<<<<<< HEAD
                 alpha = _scheduled_alpha(alpha_0, schedule, epoch)
             # The order is drawn by NumPy, so every library sees the same batches.
             order = xp.asarray(rng.permutation(m), device=X.device) if shuffle else None
+=======
+                alpha = scheduled_alpha(alpha_0, schedule, epoch)
+            order = rng.permutation(m) if shuffle else None
+>>>>>>> issue-11
             for start in range(0, m, batch_size):
                 if order is None:
                     Xb, Yb = X[:, start : start + batch_size], Y[start : start + batch_size]
@@ -539,7 +529,7 @@ def sgd(
                 end_of_epoch = step % steps_per_epoch == 0
                 if (step % log_every == 0) if log_every else end_of_epoch:
                     if tally["dead"]:
-                        _found_dead(history, step, tally["dead"])
+                        history.mark_dead(step, tally["dead"])
                     record = dict(
                         step=step,
                         epoch=step / steps_per_epoch,

@@ -42,22 +42,18 @@ MODELS = (
         "label": "784-10-10",
         "layer_sizes": (784, 10, 10),
         "init": "he",
-        "seed": 0,
         "optimiser": "sgd",
-        "alpha": 0.1,
-        "epochs": 5,
-        "batch_size": 32,
+        # sgd's own keywords: sgd(net, X, Y, **recipe)
+        "recipe": {"alpha": 0.1, "epochs": 5, "batch_size": 32, "seed": 0},
     },
     {
         "name": "mnist-784-100-10",
         "label": "784-100-10",
         "layer_sizes": (784, 100, 10),
         "init": "he",
-        "seed": 0,
         "optimiser": "sgd",
-        "alpha": 0.1,
-        "epochs": 2,
-        "batch_size": 32,
+        # sgd's own keywords: sgd(net, X, Y, **recipe)
+        "recipe": {"alpha": 0.1, "epochs": 2, "batch_size": 32, "seed": 0},
     },
 )
 
@@ -88,16 +84,9 @@ def _train_one(spec: dict, mnist) -> tuple:
     from nn_scratch import Network, sgd
 
     t0 = time.perf_counter()
-    net = Network(spec["layer_sizes"], init=spec["init"], seed=spec["seed"])
-    sgd(
-        net,
-        mnist.X_train,
-        mnist.Y_train,
-        alpha=spec["alpha"],
-        epochs=spec["epochs"],
-        batch_size=spec["batch_size"],
-        seed=spec["seed"],
-    )
+    recipe = spec["recipe"]
+    net = Network(spec["layer_sizes"], init=spec["init"], seed=recipe["seed"])
+    sgd(net, mnist.X_train, mnist.Y_train, **recipe)
     seconds = time.perf_counter() - t0
     accuracy = net.accuracy(mnist.X_test, mnist.Y_test)
     metadata = {
@@ -107,7 +96,7 @@ def _train_one(spec: dict, mnist) -> tuple:
         "train_examples": int(mnist.X_train.shape[1]),
         "test_examples": int(mnist.X_test.shape[1]),
         "test_accuracy": accuracy,
-        "training": {k: spec[k] for k in ("optimiser", "init", "seed", "alpha", "epochs", "batch_size")},
+        "training": {"optimiser": spec["optimiser"], "init": spec["init"], **recipe},
         "nn_scratch_version": nn_scratch.__version__,
     }
     log.info(f"draw: trained {spec['label']} in {seconds:.1f} s, test accuracy {100 * accuracy:.2f} %")

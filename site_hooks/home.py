@@ -26,12 +26,10 @@ PAGE = "index.md"
 
 # The run shown on the home page: small enough to take a few seconds.
 LAYER_SIZES = (784, 10, 10)
-EPOCHS = 3
-BATCH_SIZE = 100
-ALPHA = 0.1
 VALIDATION_SIZE = 10_000
-LOG_EVERY = 50  # steps; 500 steps per epoch, so 10 points per epoch
 SEED = 0
+# sgd's own keywords: sgd(net, X, Y, **RECIPE). log_every is in steps: 500 steps per epoch, so 10 points per epoch.
+RECIPE = {"alpha": 0.1, "epochs": 3, "batch_size": 100, "seed": SEED, "log_every": 50}
 
 _FIELD = re.compile(r"\{\{\s*home\.(\w+)\s*\}\}")
 _results: dict = {}
@@ -54,22 +52,12 @@ def train() -> tuple[bytes, dict]:
         raise PluginError(f"the home page's figure trains on MNIST, which could not be loaded: {err}") from err
     net = Network(LAYER_SIZES, seed=SEED)
     start = time.perf_counter()
-    history = sgd(
-        net,
-        data.X_train,
-        data.Y_train,
-        alpha=ALPHA,
-        epochs=EPOCHS,
-        batch_size=BATCH_SIZE,
-        seed=SEED,
-        log_every=LOG_EVERY,
-        X_val=data.X_val,
-        Y_val=data.Y_val,
-    )
+    history = sgd(net, data.X_train, data.Y_train, **RECIPE, X_val=data.X_val, Y_val=data.Y_val)
     seconds = time.perf_counter() - start
     test_accuracy = net.accuracy(data.X_test, data.Y_test)
 
-    fig = plot_history(history, title=f"784-10-10 network, mini-batch SGD (batch {BATCH_SIZE}, α = {ALPHA})")
+    title = f"784-10-10 network, mini-batch SGD (batch {RECIPE['batch_size']}, α = {RECIPE['alpha']})"
+    fig = plot_history(history, title=title)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=110)
     plt.close(fig)
@@ -82,11 +70,11 @@ def train() -> tuple[bytes, dict]:
         "n_train": f"{data.X_train.shape[1]:,}",
         "n_val": f"{data.X_val.shape[1]:,}",
         "n_test": f"{data.X_test.shape[1]:,}",
-        "epochs": str(EPOCHS),
-        "batch_size": str(BATCH_SIZE),
-        "alpha": f"{ALPHA:g}",
+        "epochs": str(RECIPE["epochs"]),
+        "batch_size": str(RECIPE["batch_size"]),
+        "alpha": f"{RECIPE['alpha']:g}",
         "steps": f"{last['step']:,}",
-        "log_every": str(LOG_EVERY),
+        "log_every": str(RECIPE["log_every"]),
         "seconds": f"{seconds:.1f}",
         "first_loss": f"{history.loss[0]:.3f}",
         "train_loss": f"{last['loss']:.3f}",
@@ -113,7 +101,9 @@ def fill(markdown: str, numbers: dict) -> str:
         name = match.group(1)
         if name not in numbers:
             known = ", ".join(sorted(numbers)) or "none"
-            raise PluginError(f"docs/{PAGE} asks for {{{{ home.{name} }}}}, but site_hooks/home.py computes only: {known}")
+            raise PluginError(
+                f"docs/{PAGE} asks for {{{{ home.{name} }}}}, but site_hooks/home.py computes only: {known}"
+            )
         return numbers[name]
 
     return _FIELD.sub(value, markdown)

@@ -43,7 +43,9 @@ def public_objects(package: str = "nn_scratch") -> dict[str, str]:
         full.setdefault(name, set()).add(path)
 
     modules = [pkg] + [
-        importlib.import_module(m.name) for m in pkgutil.iter_modules(pkg.__path__, package + ".") if not m.name.split(".")[-1].startswith("_")
+        importlib.import_module(m.name)
+        for m in pkgutil.iter_modules(pkg.__path__, package + ".")
+        if not m.name.split(".")[-1].startswith("_")
     ]
     for module in modules:
         add(module.__name__, module.__name__)

@@ -21,11 +21,12 @@
 
   /* ---------------------------------------------------------------- preprocessing */
 
-  // Area averaging from nIn pixels to nOut: output pixel j covers the input
+  // Area averaging from nIn pixels to nOut (arguments in the order of Python's
+  // nn_scratch.preprocess.area_matrix(n_out, n_in)): output pixel j covers the input
   // interval [j nIn/nOut, (j+1) nIn/nOut) and takes the mean of what it covers,
   // each input pixel weighted by the length of its overlap. Returns the
   // nOut x nIn matrix R (row-major); every row sums to 1.
-  function areaMatrix(nIn, nOut) {
+  function areaMatrix(nOut, nIn) {
     var R = new Float64Array(nOut * nIn);
     var step = nIn / nOut;  // input pixels per output pixel
     for (var j = 0; j < nOut; j++) {
@@ -116,7 +117,7 @@
       nh = Math.max(1, Math.floor((BOX * h) / w + 0.5));
     }
     // out = Ry crop Rx^T: rows first, then columns.
-    var Ry = areaMatrix(h, nh), Rx = areaMatrix(w, nw);
+    var Ry = areaMatrix(nh, h), Rx = areaMatrix(nw, w);
     var RxT = new Float64Array(w * nw);
     for (i = 0; i < nw; i++) for (j = 0; j < w; j++) RxT[j * nw + i] = Rx[i * w + j];
     var small = matmul(matmul(Ry, crop, nh, h, w), RxT, nh, w, nw);
