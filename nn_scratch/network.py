@@ -31,14 +31,9 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-<<<<<<< HEAD
 from ._arrays import NUMPY, as_array, name_of, namespace, resolve, to_numpy
-from ._checks import check_labels, check_matrix, check_positive
-from .maths import cross_entropy, get_accuracy, get_predictions, one_hot, relu, relu_prime, softmax
-=======
 from ._checks import check_dtype, check_labels, check_matrix, check_positive, check_sizes
-from .maths import cross_entropy, get_accuracy, get_predictions, relu, relu_prime, softmax
->>>>>>> issue-11
+from .maths import cross_entropy, get_accuracy, get_predictions, one_hot, relu, relu_prime, softmax
 
 __all__ = [
     "INITIALISATIONS",
@@ -175,14 +170,10 @@ def forward_prop(params: dict, X: np.ndarray, xp=None) -> tuple[np.ndarray, dict
     >>> np.allclose(A2.sum(axis=0), 1)
     True
     """
-<<<<<<< HEAD
     if xp is None:
         xp = namespace(X, *params.values())
-    A = X
-=======
     # The parameters' dtype throughout: a float64 X would silently upcast every product.
-    A = X.astype(params["W1"].dtype, copy=False)
->>>>>>> issue-11
+    A = xp.astype(X, params["W1"].dtype, copy=False)
     L = len(params) // 2
     cache = {"A0": A}
     # --8<-- [start:forward]
@@ -333,15 +324,11 @@ class Network:
         dtypes = {P.dtype for P in params.values()}
         if len(dtypes) != 1:
             raise TypeError(f"all parameters must share one dtype, got {sorted(map(str, dtypes))}")
-<<<<<<< HEAD
         dtype = dtypes.pop()
         if xp is NUMPY:
-            _check_dtype(dtype)
+            check_dtype(dtype)
         elif dtype not in (xp.float32, xp.float64):
             raise TypeError(f"dtype must be float32 or float64, got {dtype}")
-=======
-        check_dtype(dtypes.pop())
->>>>>>> issue-11
         net = cls.__new__(cls)
         net.params = params
         net.metadata = dict(metadata or {})
@@ -401,7 +388,6 @@ class Network:
         """The floating-point type of every parameter (a dtype of the network's library)."""
         return self.params["W1"].dtype
 
-<<<<<<< HEAD
     @property
     def xp(self):
         """The array namespace of the parameters: ``numpy``, or that of CuPy, PyTorch, …"""
@@ -430,12 +416,8 @@ class Network:
             f"give NumPy or {name_of(xp)} arrays, or move the network first with net.to({name_of(src)})"
         )
 
-    def check_X(self, X, name: str = "X", *, finite: bool = True) -> np.ndarray:
-        """``X`` checked to have one row per input, as an array of this network's dtype and library.
-=======
     def check_X(self, X: ArrayLike, name: str = "X", *, finite: bool = True) -> np.ndarray:
-        """``X`` checked to have one row per input, as an array of this network's dtype.
->>>>>>> issue-11
+        """``X`` checked to have one row per input, as an array of this network's dtype and library.
 
         Examples
         --------
@@ -451,13 +433,8 @@ class Network:
         # upcast every product downstream.
         return self.xp.astype(self._adopt(name, X), self.dtype, copy=False)
 
-<<<<<<< HEAD
-    def check_Y(self, Y, m: int, name: str = "Y") -> np.ndarray:
-        """``Y`` checked to hold ``m`` labels of this network's classes, in this network's library.
-=======
     def check_Y(self, Y: ArrayLike, m: int, name: str = "Y") -> np.ndarray:
-        """``Y`` checked to hold ``m`` labels of this network's classes.
->>>>>>> issue-11
+        """``Y`` checked to hold ``m`` labels of this network's classes, in this network's library.
 
         Examples
         --------

@@ -11,11 +11,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable
-<<<<<<< HEAD
-from dataclasses import asdict, dataclass, field
 from functools import partial
-=======
->>>>>>> issue-11
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -33,115 +29,6 @@ Forward = Callable[[dict, np.ndarray], tuple[np.ndarray, dict]]
 Backward = Callable[[dict, dict, np.ndarray], dict]
 
 
-<<<<<<< HEAD
-@dataclass
-class History:
-    """What training logged: one entry per logged step, in lists of equal length.
-
-    ``step`` counts parameter updates made so far and ``epoch`` counts passes
-    over the training set (one full-batch iteration is one epoch). ``loss`` and
-    ``train_accuracy`` are on the training data; ``val_loss`` and
-    ``val_accuracy`` stay empty unless held-out data was given. ``dead_at`` is
-    the step at which training found a dead network (see
-    :class:`DeadNetworkWarning`), or None.
-
-    Examples
-    --------
-    >>> h = History()
-    >>> h.append(step=0, epoch=0.0, loss=2.3, train_accuracy=0.1)
-    >>> h.to_dict()["loss"], len(h)
-    ([2.3], 1)
-    """
-
-    step: list = field(default_factory=list)
-    epoch: list = field(default_factory=list)
-    loss: list = field(default_factory=list)
-    train_accuracy: list = field(default_factory=list)
-    val_loss: list = field(default_factory=list)
-    val_accuracy: list = field(default_factory=list)
-    dead_at: int | None = None
-    """The step at which a whole hidden layer was first found dead (None while alive)."""
-
-    def append(self, *, step, epoch, loss, train_accuracy, val_loss=None, val_accuracy=None):
-        """Add one logged step."""
-        self.step.append(int(step))
-        self.epoch.append(float(epoch))
-        self.loss.append(float(loss))
-        self.train_accuracy.append(float(train_accuracy))
-        if val_accuracy is not None:
-            self.val_loss.append(float(val_loss))
-            self.val_accuracy.append(float(val_accuracy))
-
-    def last(self) -> dict:
-        """The most recent entry as a dict (empty if nothing was logged)."""
-        return {k: v[-1] for k, v in asdict(self).items() if isinstance(v, list) and v}
-
-    def to_dict(self) -> dict:
-        """Plain lists, ready for ``json.dump`` or a DataFrame."""
-        return asdict(self)
-
-    def __len__(self) -> int:
-        return len(self.step)
-
-
-class DivergenceError(FloatingPointError):
-    """Training stopped because the loss became NaN or infinite.
-
-    The parameters are no longer usable; ``history`` holds what was logged
-    before it happened, so the curve up to the divergence can still be drawn.
-
-    Examples
-    --------
-    >>> rng = np.random.default_rng(0)
-    >>> X, Y = 100 * rng.standard_normal((4, 30)), rng.integers(0, 3, 30)
-    >>> try:
-    ...     gradient_descent(Network((4, 5, 3)), X, Y, alpha=1e3, iterations=50, log_every=1)
-    ... except DivergenceError as error:
-    ...     print(len(error.history) > 0, "smaller" in str(error))
-    True True
-    """
-
-    def __init__(self, message: str, history: History):
-        super().__init__(message)
-        self.history = history
-
-
-class DeadNetworkWarning(RuntimeWarning):
-    """Every unit of a hidden layer output zero on every example of an evaluation.
-
-    With ReLU, a too-large learning rate usually kills the units long before the
-    loss becomes NaN: once a whole layer outputs zero, the network predicts the
-    same class for every input and no gradient reaches the layers below it, so
-    training cannot revive it. Training warns once and records the step in
-    :attr:`History.dead_at`.
-
-    Examples
-    --------
-    >>> import warnings
-    >>> net = Network((4, 3, 2), seed=0)
-    >>> net.params["b1"][:] = -100.0  # every hidden unit below zero for these inputs
-    >>> X, Y = np.random.default_rng(0).random((4, 8)), np.zeros(8, dtype=int)
-    >>> with warnings.catch_warnings(record=True) as caught:
-    ...     warnings.simplefilter("always")
-    ...     h = gradient_descent(net, X, Y, iterations=5, log_every=1)
-    >>> len(caught), h.dead_at
-    (1, 0)
-    """
-
-
-def _dead_layer(cache: dict, xp) -> int | None:
-    # The first hidden layer whose every output is zero, if any. A forward hook
-    # whose cache lacks the activations is not checked.
-    l = 1
-    while f"A{l + 1}" in cache:
-        if not bool(xp.any(cache[f"A{l}"])):
-            return l
-        l += 1
-    return None
-
-
-=======
->>>>>>> issue-11
 def _prepare(net, X, Y, name_X="X", name_Y="Y"):
     if not isinstance(net, Network):
         raise TypeError(f"net must be an nn_scratch Network, got {type(net).__name__}")
@@ -327,15 +214,9 @@ def gradient_descent(
         if not math.isfinite(loss):
             raise DivergenceError.at(loss, k, k, alpha, history)
         if k % log_every == 0 or k == iterations:
-<<<<<<< HEAD
-            if history.dead_at is None and (layer := _dead_layer(cache, xp)) is not None:
-                _found_dead(history, k, layer)
-            acc = get_accuracy(get_predictions(cache[f"A{len(net.params) // 2}"], xp), Y)
-=======
-            if history.dead_at is None and (layer := dead_layer(cache)) is not None:
+            if history.dead_at is None and (layer := dead_layer(cache, xp)) is not None:
                 history.mark_dead(k, layer)
-            acc = get_accuracy(get_predictions(cache[f"A{len(net.params) // 2}"]), Y)
->>>>>>> issue-11
+            acc = get_accuracy(get_predictions(cache[f"A{len(net.params) // 2}"], xp), Y)
             _log(history, dict(step=k, epoch=k, loss=loss, train_accuracy=acc), val, net, forward, callback, verbose)
 
     # Overflow inside a diverging run is reported by the loss check.
@@ -489,23 +370,14 @@ def sgd(
         # Dead over the evaluation means dead on every batch since the last log;
         # one live batch settles it until then.
         if tally["dead"] != 0 and history.dead_at is None:
-<<<<<<< HEAD
-            tally["dead"] = _dead_layer(cache, xp) or 0
-=======
-            tally["dead"] = dead_layer(cache) or 0
->>>>>>> issue-11
+            tally["dead"] = dead_layer(cache, xp) or 0
 
     with np.errstate(over="ignore", invalid="ignore"):
         for epoch in range(epochs):
             if schedule is not None:
-<<<<<<< HEAD
-                alpha = _scheduled_alpha(alpha_0, schedule, epoch)
+                alpha = scheduled_alpha(alpha_0, schedule, epoch)
             # The order is drawn by NumPy, so every library sees the same batches.
             order = xp.asarray(rng.permutation(m), device=X.device) if shuffle else None
-=======
-                alpha = scheduled_alpha(alpha_0, schedule, epoch)
-            order = rng.permutation(m) if shuffle else None
->>>>>>> issue-11
             for start in range(0, m, batch_size):
                 if order is None:
                     Xb, Yb = X[:, start : start + batch_size], Y[start : start + batch_size]
