@@ -411,9 +411,10 @@ class Network:
             return A
         if src is NUMPY:
             return xp.asarray(A, device=self.device)
+        accepted = "NumPy arrays" if xp is NUMPY else f"NumPy or {name_of(xp)} arrays"
         raise TypeError(
             f"{name} is an array of {name_of(src)} but the network's parameters are arrays of {name_of(xp)}; "
-            f"give NumPy or {name_of(xp)} arrays, or move the network first with net.to({name_of(src)})"
+            f"give {accepted}, or move the network first with net.to({name_of(src)})"
         )
 
     def check_X(self, X: ArrayLike, name: str = "X", *, finite: bool = True) -> np.ndarray:
