@@ -72,8 +72,8 @@ def train_step(
     r"""One step of gradient descent on the batch ``(X, Y)``, in place; returns its loss.
 
     Forward propagation, the loss, backpropagation, then
-    $W := W - lpha\,(dW + \lambda W)$ — or, with a ``velocity`` dict
-    (zeros shaped like the gradients), $v := \mu v + dW$, $W := W - lpha v$.
+    $W := W - \alpha\,(dW + \lambda W)$ — or, with a ``velocity`` dict
+    (zeros shaped like the gradients), $v := \mu v + dW$, $W := W - \alpha v$.
     :func:`gradient_descent`, :func:`sgd` and the benchmarks all take their
     steps here. Nothing is checked: the callers check their inputs once.
 
