@@ -87,6 +87,9 @@ def softmax(Z: np.ndarray, xp=None) -> np.ndarray:
     ----------
     Z : ndarray of shape (K, m)
         Scores (logits), one column per example.
+    xp : array namespace, optional
+        The namespace of ``Z`` when the caller has found it (and checked ``Z``);
+        by default it is found here and ``Z`` is checked.
 
     Returns
     -------
@@ -156,6 +159,8 @@ def cross_entropy(A: np.ndarray, Y: np.ndarray, xp=None) -> float:
         Predicted probabilities (columns sum to 1).
     Y : ndarray of shape (m,)
         Integer labels in ``0 … K−1``.
+    xp : array namespace, optional
+        As for :func:`softmax`: given, the inputs are trusted.
 
     Examples
     --------
