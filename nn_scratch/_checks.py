@@ -2,7 +2,9 @@
 
 Each check raises a ``ValueError`` or ``TypeError`` whose message names the
 argument, what was expected and what was given, so that a reader never has to
-decode a NumPy broadcasting traceback from deep inside the maths.
+decode a NumPy broadcasting traceback from deep inside the maths. The checks
+accept arrays of any array library (NumPy, CuPy, PyTorch, …) and keep them
+there; anything else (a list, a number) becomes a NumPy array.
 """
 
 from __future__ import annotations
@@ -11,47 +13,61 @@ import numbers
 
 import numpy as np
 
+from ._arrays import as_array, namespace
 
-def check_matrix(name: str, A, *, rows: int | None = None, finite: bool = True) -> np.ndarray:
+
+def check_matrix(name: str, A, *, rows: int | None = None, finite: bool = True):
     """Return ``A`` as a 2-D float array with ``rows`` rows (examples as columns)."""
-    if not isinstance(A, np.ndarray):
-        A = np.asarray(A)
-    if A.dtype == object or not (np.issubdtype(A.dtype, np.number) or A.dtype == bool):
+    A = as_array(A)
+    xp = namespace(A)
+    if isinstance(A.dtype, np.dtype):  # NumPy and CuPy; also rules out object, text and dates
+        numeric = A.dtype.kind in "biuf"
+    else:
+        numeric = xp.isdtype(A.dtype, ("bool", "integral", "real floating"))
+    if not numeric:
         raise TypeError(f"{name} must be a numeric array, got dtype {A.dtype}")
     if A.ndim != 2:
-        raise ValueError(f"{name} must be 2-D (features × examples, one example per column), got shape {A.shape}")
-    if rows is not None and A.shape[0] != rows:
+        raise ValueError(
+            f"{name} must be 2-D (features × examples, one example per column), got shape {tuple(A.shape)}"
+        )
+    shape = tuple(A.shape)
+    if rows is not None and shape[0] != rows:
         hint = ""
-        if A.shape[1] == rows:
+        if shape[1] == rows:
             hint = f"; it looks transposed — pass {name}.T so that examples are columns"
-        raise ValueError(f"{name} must have {rows} rows (one per input), got shape {A.shape}{hint}")
-    if A.shape[1] == 0:
-        raise ValueError(f"{name} is empty: it has shape {A.shape}, with no examples (columns)")
-    if not np.issubdtype(A.dtype, np.floating):
-        A = A.astype(np.float64)
-    if finite and not np.isfinite(A).all():
-        bad = int(np.size(A) - np.count_nonzero(np.isfinite(A)))
-        raise ValueError(f"{name} contains {bad} non-finite value(s) (NaN or inf)")
+        raise ValueError(f"{name} must have {rows} rows (one per input), got shape {shape}{hint}")
+    if shape[1] == 0:
+        raise ValueError(f"{name} is empty: it has shape {shape}, with no examples (columns)")
+    if not xp.isdtype(A.dtype, "real floating"):
+        A = xp.astype(A, xp.float64)
+    if finite:
+        ok = xp.isfinite(A)
+        if not bool(xp.all(ok)):
+            bad = int(shape[0] * shape[1]) - int(xp.count_nonzero(ok))
+            raise ValueError(f"{name} contains {bad} non-finite value(s) (NaN or inf)")
     return A
 
 
-def check_labels(name: str, Y, *, m: int | None = None, num_classes: int = 10) -> np.ndarray:
+def check_labels(name: str, Y, *, m: int | None = None, num_classes: int = 10):
     """Return ``Y`` as a 1-D integer array of ``m`` labels in ``0 … num_classes − 1``."""
-    Y = np.asarray(Y)
+    Y = as_array(Y)
+    xp = namespace(Y)
     if Y.ndim == 2 and 1 in Y.shape:
-        Y = Y.reshape(-1)
+        Y = xp.reshape(Y, (-1,))
     if Y.ndim != 1:
-        raise ValueError(f"{name} must be a 1-D array of integer labels, got shape {Y.shape}")
-    if Y.size == 0:
+        raise ValueError(f"{name} must be a 1-D array of integer labels, got shape {tuple(Y.shape)}")
+    if Y.shape[0] == 0:
         raise ValueError(f"{name} is empty: no labels given")
-    if not np.issubdtype(Y.dtype, np.integer):
-        if np.issubdtype(Y.dtype, np.floating) and np.isfinite(Y).all() and (Y == np.round(Y)).all():
-            Y = Y.astype(np.int64)
+    if isinstance(Y.dtype, np.dtype) and Y.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must hold integer class labels, got dtype {Y.dtype}")
+    if not xp.isdtype(Y.dtype, "integral"):
+        if xp.isdtype(Y.dtype, "real floating") and bool(xp.all(xp.isfinite(Y))) and bool(xp.all(Y == xp.round(Y))):
+            Y = xp.astype(Y, xp.int64)
         else:
             raise TypeError(f"{name} must hold integer class labels, got dtype {Y.dtype}")
     if m is not None and Y.shape[0] != m:
         raise ValueError(f"{name} has {Y.shape[0]} labels but there are {m} examples (columns)")
-    lo, hi = int(Y.min()), int(Y.max())
+    lo, hi = int(xp.min(Y)), int(xp.max(Y))
     if lo < 0 or hi >= num_classes:
         bad = lo if lo < 0 else hi
         raise ValueError(f"{name} has label {bad} outside the range 0–{num_classes - 1}")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ._arrays import to_numpy
 from ._checks import check_labels, check_matrix, check_positive
 from .maths import cross_entropy
 from .network import backward_prop, forward_prop, layer_sizes_of
@@ -39,13 +40,15 @@ across 0 (a kink), which the same check at a smaller ε or another point clears.
 def _as_float64(params):
     params = getattr(params, "params", params)  # a Network or its params dict
     sizes = layer_sizes_of(params)
-    return {k: np.array(v, dtype=np.float64) for k, v in params.items()}, sizes
+    # Finite differences nudge one entry at a time: done in NumPy float64 on the host,
+    # whichever library and device the parameters come from.
+    return {k: np.array(to_numpy(v), dtype=np.float64) for k, v in params.items()}, sizes
 
 
 def _checked(params, X, Y):
     params, sizes = _as_float64(params)
-    X = check_matrix("X", X, rows=sizes[0]).astype(np.float64)
-    Y = check_labels("Y", Y, m=X.shape[1], num_classes=sizes[-1])
+    X = np.asarray(to_numpy(check_matrix("X", X, rows=sizes[0])), dtype=np.float64)
+    Y = to_numpy(check_labels("Y", Y, m=X.shape[1], num_classes=sizes[-1]))
     return params, X, Y
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import warnings
 from dataclasses import asdict, dataclass, field
 
+from ._arrays import namespace
+
 __all__ = ["History", "DivergenceError", "DeadNetworkWarning", "dead_layer"]
 
 
@@ -146,19 +148,22 @@ class DeadNetworkWarning(RuntimeWarning):
     """
 
 
-def dead_layer(cache: dict) -> int | None:
+def dead_layer(cache: dict, xp=None) -> int | None:
     """The first hidden layer whose every output in ``cache`` is zero (None if there is none).
 
     A cache without the hidden activations (from a custom forward hook) is not checked.
+    ``xp`` is the array namespace of the cache, when the caller knows it already.
 
     Examples
     --------
     >>> dead_layer({"A0": np.ones((2, 3)), "A1": np.zeros((4, 3)), "A2": np.ones((2, 3))})
     1
     """
+    if xp is None:
+        xp = namespace(*cache.values())
     l = 1
     while f"A{l + 1}" in cache:
-        if not cache[f"A{l}"].any():
+        if not bool(xp.any(cache[f"A{l}"])):
             return l
         l += 1
     return None

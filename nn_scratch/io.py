@@ -161,6 +161,7 @@ def save_model(net: Network, path: str | os.PathLike, metadata: dict | None = No
     ['W1', 'W2', 'b1', 'b2', 'dtype', 'format_version', 'layer_sizes', 'metadata']
     """
     text = json.dumps(_metadata_of(net, metadata), sort_keys=True)
+    net = net.to(np)  # from a GPU or another array library: the file holds NumPy arrays
     arrays = {
         "format_version": np.array(FORMAT_VERSION, dtype=np.int64),
         "layer_sizes": np.array(net.layer_sizes, dtype=np.int64),
@@ -273,6 +274,7 @@ def network_to_dict(net: Network, metadata: dict | None = None) -> dict:
     True
     """
     merged = _metadata_of(net, metadata)
+    net = net.to(np)  # from a GPU or another array library: the file holds NumPy arrays
     L = len(net.params) // 2
     return {
         "format": FORMAT,

@@ -1,8 +1,15 @@
 r"""The maths of the network: activations, softmax, one-hot labels, the loss.
 
-Every function here is a few lines of NumPy and takes examples as **columns**:
+Every function here is a few lines of array code and takes examples as **columns**:
 a matrix ``Z`` of shape ``(units, m)`` holds one example per column. The table
 below is all the network needs; each entry is the function of that name.
+
+The code calls only functions of the Python array API standard through ``xp``,
+the namespace of its inputs: ``numpy`` for NumPy arrays, and the same lines
+run unchanged on CuPy or PyTorch arrays. Each function takes ``xp`` as an
+optional last argument. Left out, it is found from the inputs, which are checked
+first; the training step passes the namespace it found once, and its inputs are
+trusted, so the steps inside a training run neither look it up nor check again.
 
 | name          | formula                                                | shape in → out    |
 |---------------|--------------------------------------------------------|-------------------|
@@ -15,8 +22,11 @@ below is all the network needs; each entry is the function of that name.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
+from ._arrays import as_array, namespace
 from ._checks import check_labels, check_matrix
 
 __all__ = [
@@ -30,7 +40,7 @@ __all__ = [
 ]
 
 
-def relu(Z: np.ndarray) -> np.ndarray:
+def relu(Z: np.ndarray, xp=None) -> np.ndarray:
     r"""Rectified linear unit, $\mathrm{ReLU}(z) = \max(0, z)$, element by element.
 
     Without a non-linearity between them, two layers $W_2(W_1X + b_1) + b_2$
@@ -42,10 +52,13 @@ def relu(Z: np.ndarray) -> np.ndarray:
     >>> relu(np.array([[-2.0, 0.0, 3.0]]))
     array([[0., 0., 3.]])
     """
-    return np.maximum(Z, 0)
+    if xp is None:
+        Z = as_array(Z)
+        xp = namespace(Z)
+    return xp.maximum(Z, 0)
 
 
-def relu_prime(Z: np.ndarray) -> np.ndarray:
+def relu_prime(Z: np.ndarray, xp=None) -> np.ndarray:
     r"""Derivative of ReLU, $\mathrm{ReLU}'(z) = [z > 0]$, as a 0/1 array of ``Z``'s dtype.
 
     It is evaluated at the pre-activation ``Z`` (not at the output), and at the
@@ -56,10 +69,13 @@ def relu_prime(Z: np.ndarray) -> np.ndarray:
     >>> relu_prime(np.array([[-2.0, 0.0, 3.0]]))
     array([[0., 0., 1.]])
     """
-    return (Z > 0).astype(Z.dtype)
+    if xp is None:
+        Z = as_array(Z)
+        xp = namespace(Z)
+    return xp.astype(Z > 0, Z.dtype)
 
 
-def softmax(Z: np.ndarray) -> np.ndarray:
+def softmax(Z: np.ndarray, xp=None) -> np.ndarray:
     r"""Softmax of each column: $A_{k,i} = e^{Z_{k,i}} / \sum_j e^{Z_{j,i}}$.
 
     Each column is one example, so the normalisation runs down the rows
@@ -71,6 +87,9 @@ def softmax(Z: np.ndarray) -> np.ndarray:
     ----------
     Z : ndarray of shape (K, m)
         Scores (logits), one column per example.
+    xp : array namespace, optional
+        The namespace of ``Z`` when the caller has found it (and checked ``Z``);
+        by default it is found here and ``Z`` is checked.
 
     Returns
     -------
@@ -90,19 +109,24 @@ def softmax(Z: np.ndarray) -> np.ndarray:
     >>> softmax(np.array([[1000.0], [1000.0]])).ravel()
     array([0.5, 0.5])
     """
-    Z = np.asarray(Z)
-    if Z.ndim != 2:
-        raise ValueError(f"Z must be 2-D (classes × examples), got shape {Z.shape}")
-    E = np.exp(Z - Z.max(axis=0, keepdims=True))
-    return E / E.sum(axis=0, keepdims=True)
+    if xp is None:
+        Z = as_array(Z)
+        xp = namespace(Z)
+        if Z.ndim != 2:
+            raise ValueError(f"Z must be 2-D (classes × examples), got shape {tuple(Z.shape)}")
+    E = xp.exp(Z - xp.max(Z, axis=0, keepdims=True))
+    return E / xp.sum(E, axis=0, keepdims=True)
 
 
-def one_hot(Y: np.ndarray, num_classes: int = 10) -> np.ndarray:
+def one_hot(Y: np.ndarray, num_classes: int = 10, *, dtype=None, xp=None) -> np.ndarray:
     r"""Labels as a ``num_classes × m`` matrix with a single 1 per column.
 
     The height is ``num_classes``, never ``Y.max() + 1``: a batch that happens
     to contain no 9 must still give ten rows, or the shapes stop matching the
-    ten outputs of the network.
+    ten outputs of the network. Entry $(k, i)$ is the comparison $y_i = k$,
+    computed for all of them at once by broadcasting the labels (a row)
+    against the class numbers (a column); ``dtype`` is float64 unless given —
+    backpropagation asks for its probabilities' dtype, so float32 stays float32.
 
     Examples
     --------
@@ -113,20 +137,21 @@ def one_hot(Y: np.ndarray, num_classes: int = 10) -> np.ndarray:
     >>> one_hot(np.array([0, 1])).shape
     (10, 2)
     """
-    Y = check_labels("Y", Y, num_classes=num_classes)
-    out = np.zeros((num_classes, Y.shape[0]))
-    out[Y, np.arange(Y.shape[0])] = 1.0
-    return out
+    if xp is None:
+        Y = check_labels("Y", Y, num_classes=num_classes)
+        xp = namespace(Y)
+    T = Y[None, :] == xp.arange(num_classes, device=Y.device)[:, None]
+    return xp.astype(T, xp.float64 if dtype is None else dtype)
 
 
-def cross_entropy(A: np.ndarray, Y: np.ndarray) -> float:
+def cross_entropy(A: np.ndarray, Y: np.ndarray, xp=None) -> float:
     r"""Mean cross-entropy $-\frac{1}{m}\sum_i \log A_{y_i,i}$ of probabilities ``A`` and labels ``Y``.
 
     With one-hot targets the full sum $-\sum_k Y_{k,i}\log A_{k,i}$ keeps one
-    term per example, the log-probability of the true class, so we read that
-    entry directly. Probabilities are clipped at the smallest positive normal
-    number of their dtype, so a probability of exactly 0 gives a large finite
-    loss instead of ``inf``.
+    term per example, the log-probability of the true class, so we take that
+    entry of each column, $\sum_k Y_{k,i} A_{k,i}$, before the log. Probabilities
+    are clipped at the smallest positive normal number of their dtype, so a
+    probability of exactly 0 gives a large finite loss instead of ``inf``.
 
     Parameters
     ----------
@@ -134,6 +159,8 @@ def cross_entropy(A: np.ndarray, Y: np.ndarray) -> float:
         Predicted probabilities (columns sum to 1).
     Y : ndarray of shape (m,)
         Integer labels in ``0 … K−1``.
+    xp : array namespace, optional
+        As for :func:`softmax`: given, the inputs are trusted.
 
     Examples
     --------
@@ -143,14 +170,16 @@ def cross_entropy(A: np.ndarray, Y: np.ndarray) -> float:
     >>> cross_entropy(np.array([[1.0], [0.0]]), np.array([1])) < np.inf
     True
     """
-    A = check_matrix("A", A, finite=False)
-    Y = check_labels("Y", Y, m=A.shape[1], num_classes=A.shape[0])
-    p = A[Y, np.arange(Y.shape[0])]
-    tiny = np.finfo(A.dtype).tiny
-    return float(-np.mean(np.log(np.maximum(p, tiny))))
+    if xp is None:
+        A = check_matrix("A", A, finite=False)
+        Y = check_labels("Y", Y, m=A.shape[1], num_classes=A.shape[0])
+        xp = namespace(A, Y)
+    p = xp.sum(A * one_hot(Y, A.shape[0], dtype=A.dtype, xp=xp), axis=0)
+    tiny = xp.finfo(A.dtype).smallest_normal
+    return float(-xp.mean(xp.log(xp.maximum(p, tiny))))
 
 
-def get_predictions(A: np.ndarray) -> np.ndarray:
+def get_predictions(A: np.ndarray, xp=None) -> np.ndarray:
     """The predicted class of each example: the row of the largest entry in each column.
 
     Examples
@@ -158,10 +187,12 @@ def get_predictions(A: np.ndarray) -> np.ndarray:
     >>> get_predictions(np.array([[0.1, 0.7], [0.9, 0.3]]))
     array([1, 0])
     """
-    A = np.asarray(A)
-    if A.ndim != 2:
-        raise ValueError(f"A must be 2-D (classes × examples), got shape {A.shape}")
-    return np.argmax(A, axis=0)
+    if xp is None:
+        A = as_array(A)
+        xp = namespace(A)
+        if A.ndim != 2:
+            raise ValueError(f"A must be 2-D (classes × examples), got shape {tuple(A.shape)}")
+    return xp.argmax(A, axis=0)
 
 
 def get_accuracy(predictions: np.ndarray, Y: np.ndarray) -> float:
@@ -172,9 +203,13 @@ def get_accuracy(predictions: np.ndarray, Y: np.ndarray) -> float:
     >>> get_accuracy(np.array([1, 0, 3]), np.array([1, 2, 3]))
     0.6666666666666666
     """
-    predictions, Y = np.asarray(predictions), np.asarray(Y)
-    if predictions.shape != Y.shape:
-        raise ValueError(f"predictions and Y must have the same shape, got {predictions.shape} and {Y.shape}")
-    if Y.size == 0:
+    predictions, Y = as_array(predictions), as_array(Y)
+    xp = namespace(predictions, Y)
+    if tuple(predictions.shape) != tuple(Y.shape):
+        raise ValueError(
+            f"predictions and Y must have the same shape, got {tuple(predictions.shape)} and {tuple(Y.shape)}"
+        )
+    m = math.prod(Y.shape)
+    if m == 0:
         raise ValueError("Y is empty: accuracy of zero examples is undefined")
-    return float(np.mean(predictions == Y))
+    return int(xp.count_nonzero(predictions == Y)) / m

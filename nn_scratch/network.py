@@ -31,8 +31,9 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ._arrays import NUMPY, as_array, name_of, namespace, resolve, to_numpy
 from ._checks import check_dtype, check_labels, check_matrix, check_positive, check_sizes
-from .maths import cross_entropy, get_accuracy, get_predictions, relu, relu_prime, softmax
+from .maths import cross_entropy, get_accuracy, get_predictions, one_hot, relu, relu_prime, softmax
 
 __all__ = [
     "INITIALISATIONS",
@@ -135,7 +136,7 @@ def layer_sizes_of(params: dict) -> tuple[int, ...]:
     return tuple(int(n) for n in sizes)
 
 
-def forward_prop(params: dict, X: np.ndarray) -> tuple[np.ndarray, dict]:
+def forward_prop(params: dict, X: np.ndarray, xp=None) -> tuple[np.ndarray, dict]:
     r"""Forward propagation: $Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]}$, ReLU, …, softmax.
 
     Like :func:`backward_prop` and :func:`update_params`, this is the bare
@@ -149,6 +150,9 @@ def forward_prop(params: dict, X: np.ndarray) -> tuple[np.ndarray, dict]:
         ``W1, b1, …`` as made by :func:`init_params`.
     X : ndarray of shape (n_0, m)
         One example per column (784 × m for MNIST).
+    xp : array namespace, optional
+        The namespace of ``X`` and ``params`` (``numpy``, or CuPy's, PyTorch's, …)
+        when the caller has found it already; by default it is found here.
 
     Returns
     -------
@@ -166,25 +170,27 @@ def forward_prop(params: dict, X: np.ndarray) -> tuple[np.ndarray, dict]:
     >>> np.allclose(A2.sum(axis=0), 1)
     True
     """
+    if xp is None:
+        xp = namespace(X, *params.values())
     # The parameters' dtype throughout: a float64 X would silently upcast every product.
-    A = X.astype(params["W1"].dtype, copy=False)
+    A = xp.astype(X, params["W1"].dtype, copy=False)
     L = len(params) // 2
     cache = {"A0": A}
     # --8<-- [start:forward]
     for l in range(1, L + 1):
         Z = params[f"W{l}"] @ A + params[f"b{l}"]  # Z[l] = W[l] A[l-1] + b[l]
-        A = relu(Z) if l < L else softmax(Z)  # ReLU on hidden layers, softmax on the output
+        A = relu(Z, xp) if l < L else softmax(Z, xp)  # ReLU on hidden layers, softmax on the output
         cache[f"Z{l}"], cache[f"A{l}"] = Z, A
     # --8<-- [end:forward]
     return A, cache
 
 
-def backward_prop(params: dict, cache: dict, Y: np.ndarray) -> dict:
+def backward_prop(params: dict, cache: dict, Y: np.ndarray, xp=None) -> dict:
     r"""Backpropagation: the gradients of the mean cross-entropy for every parameter.
 
     Softmax followed by cross-entropy has the simple gradient
-    $dZ^{[L]} = A^{[L]} - Y_{\text{one-hot}}$. Subtracting 1 at each example's
-    label is exactly that, without building the one-hot matrix. Then, layer by
+    $dZ^{[L]} = A^{[L]} - Y_{\text{one-hot}}$, computed as written, with the
+    one-hot labels in the probabilities' dtype. Then, layer by
     layer from the last,
 
     $$dW^{[l]} = \tfrac1m\, dZ^{[l]} A^{[l-1]\top},\quad
@@ -203,6 +209,8 @@ def backward_prop(params: dict, cache: dict, Y: np.ndarray) -> dict:
         The cache returned by :func:`forward_prop`.
     Y : ndarray of shape (m,)
         Integer labels of the examples.
+    xp : array namespace, optional
+        As for :func:`forward_prop`.
 
     Returns
     -------
@@ -218,18 +226,19 @@ def backward_prop(params: dict, cache: dict, Y: np.ndarray) -> dict:
     >>> {k: v.shape for k, v in grads.items()}
     {'dW2': (10, 10), 'db2': (10, 1), 'dW1': (10, 784), 'db1': (10, 1)}
     """
+    if xp is None:
+        xp = namespace(Y, *params.values())
     L = len(params) // 2
     A_L = cache[f"A{L}"]
     m = A_L.shape[1]
     # --8<-- [start:backward]
-    dZ = A_L.copy()
-    dZ[Y, np.arange(m)] -= 1  # dZ[L] = A[L] − one_hot(Y)
+    dZ = A_L - one_hot(Y, A_L.shape[0], dtype=A_L.dtype, xp=xp)  # dZ[L] = A[L] − one_hot(Y)
     grads = {}
     for l in range(L, 0, -1):
         grads[f"dW{l}"] = (dZ / m) @ cache[f"A{l - 1}"].T  # dW[l] = (1/m) dZ[l] A[l-1]ᵀ
-        grads[f"db{l}"] = dZ.sum(axis=1, keepdims=True) / m  # db[l] = (1/m) Σ_i dZ[l]
+        grads[f"db{l}"] = xp.sum(dZ, axis=1, keepdims=True) / m  # db[l] = (1/m) Σ_i dZ[l]
         if l > 1:  # dZ[l-1] = W[l]ᵀ dZ[l] ⊙ ReLU′(Z[l-1]); no gradient is needed for X
-            dZ = (params[f"W{l}"].T @ dZ) * relu_prime(cache[f"Z{l - 1}"])
+            dZ = (params[f"W{l}"].T @ dZ) * relu_prime(cache[f"Z{l - 1}"], xp)
     # --8<-- [end:backward]
     return grads
 
@@ -256,12 +265,24 @@ class Network:
     A thin convenience around the functions of this module; the parameters are
     the plain arrays ``net.params["W1"]`` (also reachable as ``net.W1``).
 
+    The parameters are arrays of whichever library ``xp`` names — NumPy by
+    default, or CuPy, PyTorch, or any other that implements the Python array
+    API standard — on its ``device`` (``"cuda"`` for PyTorch on a GPU). They
+    are always drawn by NumPy from ``seed`` and then moved, so one seed gives the
+    same network on every library. NumPy inputs are moved to the network's
+    library once per call; arrays of a third library are refused.
+
     Parameters
     ----------
     layer_sizes : sequence of int
         Units per layer, input first. Default: the classic 784-10-10.
     init, seed, dtype
         As for :func:`init_params`.
+    xp : module, optional
+        The array library: ``numpy`` (default), ``cupy``, ``torch``, ``array_api_strict``, …
+    device : optional
+        Where the library keeps the arrays, in its own terms (``"cuda"``, ``"cpu"``);
+        by default the library's default device.
 
     Examples
     --------
@@ -272,10 +293,21 @@ class Network:
     ((10, 784), (10, 1))
     >>> net.predict(np.zeros((784, 4))).shape
     (4,)
+
+    The same network on another library (here the standard's reference
+    implementation, which refuses anything outside the standard):
+
+    >>> import array_api_strict
+    >>> strict = net.to(array_api_strict)
+    >>> strict
+    Network(layer_sizes=(784, 10, 10), dtype=float32, xp=array_api_strict, device=array_api_strict.Device('CPU_DEVICE'))
+    >>> bool(np.array_equal(np.from_dlpack(strict.W1), net.W1))
+    True
     """
 
-    def __init__(self, layer_sizes=(784, 10, 10), *, init: str = "he", seed=0, dtype=np.float32):
-        self.params = init_params(layer_sizes, init=init, seed=seed, dtype=dtype)
+    def __init__(self, layer_sizes=(784, 10, 10), *, init: str = "he", seed=0, dtype=np.float32, xp=None, device=None):
+        params = init_params(layer_sizes, init=init, seed=seed, dtype=dtype)
+        self.params = _moved(params, resolve(xp), device)
         self.metadata: dict = {}
 
     @classmethod
@@ -288,14 +320,35 @@ class Network:
         (4, 3, 2)
         """
         layer_sizes_of(params)
+        xp = namespace(*params.values())
         dtypes = {P.dtype for P in params.values()}
         if len(dtypes) != 1:
             raise TypeError(f"all parameters must share one dtype, got {sorted(map(str, dtypes))}")
-        check_dtype(dtypes.pop())
+        dtype = dtypes.pop()
+        if xp is NUMPY:
+            check_dtype(dtype)
+        elif dtype not in (xp.float32, xp.float64):
+            raise TypeError(f"dtype must be float32 or float64, got {dtype}")
         net = cls.__new__(cls)
         net.params = params
         net.metadata = dict(metadata or {})
         return net
+
+    def to(self, xp, device=None) -> Network:
+        """A copy of this network whose parameters are arrays of ``xp`` on ``device``.
+
+        Train on a GPU, then ``net.to(numpy)`` to save, export or plot.
+
+        Examples
+        --------
+        >>> net = Network((4, 3, 2), seed=0)
+        >>> import array_api_strict
+        >>> back = net.to(array_api_strict).to(np)
+        >>> all(np.array_equal(back.params[k], net.params[k]) for k in net.params)
+        True
+        """
+        params = {k: np.array(to_numpy(P)) for k, P in self.params.items()}
+        return Network.from_params(_moved(params, resolve(xp), device), self.metadata)
 
     def __getattr__(self, name):
         params = self.__dict__.get("params", {})
@@ -309,15 +362,19 @@ class Network:
         params = self.__dict__.get("params", {})
         if name in params:
             old = params[name]
-            new = np.asarray(value)
-            if new.shape != old.shape:
-                raise ValueError(f"{name} must have shape {old.shape}, got {new.shape}")
-            params[name] = new.astype(old.dtype, copy=True)
+            new = self._adopt(name, as_array(value))
+            if tuple(new.shape) != tuple(old.shape):
+                raise ValueError(f"{name} must have shape {tuple(old.shape)}, got {tuple(new.shape)}")
+            params[name] = self.xp.astype(new, old.dtype, copy=True)
         else:
             super().__setattr__(name, value)
 
     def __repr__(self) -> str:
-        return f"Network(layer_sizes={self.layer_sizes}, dtype={self.dtype})"
+        dtype = str(self.dtype).rsplit(".", 1)[-1]  # torch.float32 → float32
+        xp = self.xp
+        if xp is NUMPY:
+            return f"Network(layer_sizes={self.layer_sizes}, dtype={dtype})"
+        return f"Network(layer_sizes={self.layer_sizes}, dtype={dtype}, xp={name_of(xp)}, device={self.device})"
 
     @property
     def layer_sizes(self) -> tuple[int, ...]:
@@ -327,12 +384,41 @@ class Network:
         return (params["W1"].shape[1],) + tuple(params[f"W{l}"].shape[0] for l in range(1, len(params) // 2 + 1))
 
     @property
-    def dtype(self) -> np.dtype:
-        """The floating-point type of every parameter."""
+    def dtype(self):
+        """The floating-point type of every parameter (a dtype of the network's library)."""
         return self.params["W1"].dtype
 
+    @property
+    def xp(self):
+        """The array namespace of the parameters: ``numpy``, or that of CuPy, PyTorch, …"""
+        return namespace(self.params["W1"])
+
+    @property
+    def device(self):
+        """The device the parameters live on, in the library's terms (``"cpu"`` for NumPy)."""
+        return self.params["W1"].device
+
+    def _adopt(self, name, A):
+        # A NumPy array (or list) moves to the network's library once, here; the
+        # arrays of another library are refused rather than silently copied.
+        xp, src = self.xp, namespace(A)
+        if src is xp:
+            if A.device != self.device:
+                raise ValueError(
+                    f"{name} is on device {A.device} but the network's parameters are on {self.device}; "
+                    f"move one of them first"
+                )
+            return A
+        if src is NUMPY:
+            return xp.asarray(A, device=self.device)
+        accepted = "NumPy arrays" if xp is NUMPY else f"NumPy or {name_of(xp)} arrays"
+        raise TypeError(
+            f"{name} is an array of {name_of(src)} but the network's parameters are arrays of {name_of(xp)}; "
+            f"give {accepted}, or move the network first with net.to({name_of(src)})"
+        )
+
     def check_X(self, X: ArrayLike, name: str = "X", *, finite: bool = True) -> np.ndarray:
-        """``X`` checked to have one row per input, as an array of this network's dtype.
+        """``X`` checked to have one row per input, as an array of this network's dtype and library.
 
         Examples
         --------
@@ -346,10 +432,10 @@ class Network:
         X = check_matrix(name, X, rows=self.params["W1"].shape[1], finite=finite)
         # Cast once, here: a float64 X against float32 weights would silently
         # upcast every product downstream.
-        return X.astype(self.dtype, copy=False)
+        return self.xp.astype(self._adopt(name, X), self.dtype, copy=False)
 
     def check_Y(self, Y: ArrayLike, m: int, name: str = "Y") -> np.ndarray:
-        """``Y`` checked to hold ``m`` labels of this network's classes.
+        """``Y`` checked to hold ``m`` labels of this network's classes, in this network's library.
 
         Examples
         --------
@@ -358,15 +444,16 @@ class Network:
         ...
         ValueError: Y has label 2 outside the range 0–1
         """
-        return check_labels(name, Y, m=m, num_classes=self.params[f"W{len(self.params) // 2}"].shape[0])
+        Y = check_labels(name, Y, m=m, num_classes=self.params[f"W{len(self.params) // 2}"].shape[0])
+        return self._adopt(name, Y)
 
     def forward(self, X: ArrayLike) -> tuple[np.ndarray, dict]:
         """:func:`forward_prop` with this network's parameters, after checking ``X``."""
-        return forward_prop(self.params, self.check_X(X, finite=False))
+        return forward_prop(self.params, self.check_X(X, finite=False), self.xp)
 
     def backward(self, cache: dict, Y: ArrayLike) -> dict:
         """:func:`backward_prop` with this network's parameters, after checking ``Y``."""
-        return backward_prop(self.params, cache, self.check_Y(Y, m=cache["A0"].shape[1]))
+        return backward_prop(self.params, cache, self.check_Y(Y, m=cache["A0"].shape[1]), self.xp)
 
     def update(self, grads: dict, alpha: float) -> None:
         """:func:`update_params` on this network's parameters, after checking ``alpha``."""
@@ -375,7 +462,7 @@ class Network:
 
     def predict_proba(self, X: ArrayLike) -> np.ndarray:
         """Class probabilities, one column per example (``n_L × m``)."""
-        return forward_prop(self.params, self.check_X(X))[0]
+        return forward_prop(self.params, self.check_X(X), self.xp)[0]
 
     def predict(self, X: ArrayLike) -> np.ndarray:
         """Predicted class of each column of ``X``."""
@@ -390,3 +477,10 @@ class Network:
         """Fraction of the columns of ``X`` classified as their label in ``Y``."""
         A = self.predict_proba(X)
         return get_accuracy(get_predictions(A), self.check_Y(Y, m=A.shape[1]))
+
+
+def _moved(params: dict, xp, device) -> dict:
+    # NumPy parameters (drawn from the seed) become arrays of xp on device.
+    if xp is NUMPY and device is None:
+        return params
+    return {k: xp.asarray(P, device=device) for k, P in params.items()}

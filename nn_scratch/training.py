@@ -11,10 +11,12 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ._arrays import namespace
 from ._checks import check_positive
 from .history import DivergenceError, History, dead_layer
 from .maths import cross_entropy, get_accuracy, get_predictions
@@ -34,10 +36,12 @@ def _prepare(net, X, Y, name_X="X", name_Y="Y"):
     return X, net.check_Y(Y, m=X.shape[1], name=name_Y)
 
 
-def _check_hook(name, hook):
-    if not callable(hook):
-        raise TypeError(f"{name} must be a function, got {type(hook).__name__}")
-    return hook
+def _hooks(forward, backward, xp):
+    # The package's own passes get the namespace found once for the whole run.
+    for name, hook in (("forward", forward), ("backward", backward)):
+        if hook is not None and not callable(hook):
+            raise TypeError(f"{name} must be a function, got {type(hook).__name__}")
+    return forward or partial(forward_prop, xp=xp), backward or partial(backward_prop, xp=xp)
 
 
 def _evaluate(net, X, Y, forward):
@@ -63,6 +67,7 @@ def train_step(
     momentum: float = 0.0,
     velocity: dict | None = None,
     observe: Callable[[float, dict, np.ndarray], None] | None = None,
+    xp=None,
 ) -> float:
     r"""One step of gradient descent on the batch ``(X, Y)``, in place; returns its loss.
 
@@ -90,6 +95,9 @@ def train_step(
     observe : callable, optional
         ``observe(loss, cache, Y)``, called after the forward pass and before any
         parameter changes, so it may stop the step by raising.
+    xp : array namespace, optional
+        The namespace of the arrays, when the caller has found it once for many
+        steps; by default it is found here.
 
     Examples
     --------
@@ -101,8 +109,10 @@ def train_step(
     >>> second < first
     True
     """
+    if xp is None:
+        xp = namespace(X, Y, *params.values())
     A, cache = forward(params, X)
-    loss = cross_entropy(A, Y)
+    loss = cross_entropy(A, Y, xp)
     if observe is not None:
         observe(loss, cache, Y)
     # --8<-- [start:sgd-step]
@@ -194,8 +204,8 @@ def gradient_descent(
     check_positive("alpha", alpha)
     check_positive("iterations", iterations, integer=True)
     check_positive("log_every", log_every, integer=True)
-    forward = _check_hook("forward", forward or forward_prop)
-    backward = _check_hook("backward", backward or backward_prop)
+    xp = net.xp
+    forward, backward = _hooks(forward, backward, xp)
     history = History()
     k = 0
 
@@ -204,16 +214,16 @@ def gradient_descent(
         if not math.isfinite(loss):
             raise DivergenceError.at(loss, k, k, alpha, history)
         if k % log_every == 0 or k == iterations:
-            if history.dead_at is None and (layer := dead_layer(cache)) is not None:
+            if history.dead_at is None and (layer := dead_layer(cache, xp)) is not None:
                 history.mark_dead(k, layer)
-            acc = get_accuracy(get_predictions(cache[f"A{len(net.params) // 2}"]), Y)
+            acc = get_accuracy(get_predictions(cache[f"A{len(net.params) // 2}"], xp), Y)
             _log(history, dict(step=k, epoch=k, loss=loss, train_accuracy=acc), val, net, forward, callback, verbose)
 
     # Overflow inside a diverging run is reported by the loss check.
     with np.errstate(over="ignore", invalid="ignore"):
         # observe reads k: the number of updates made before the step it is called from.
         while k < iterations:
-            train_step(net.params, X, Y, alpha, forward=forward, backward=backward, observe=observe)
+            train_step(net.params, X, Y, alpha, forward=forward, backward=backward, observe=observe, xp=xp)
             k += 1
         A, cache = forward(net.params, X)
         observe(cross_entropy(A, Y), cache, Y)
@@ -338,13 +348,13 @@ def sgd(
         schedule = SCHEDULES[schedule](epochs)
     if schedule is not None and not callable(schedule):
         raise TypeError(f"schedule must be a function of the epoch number, got {type(schedule).__name__}")
-    forward = _check_hook("forward", forward or forward_prop)
-    backward = _check_hook("backward", backward or backward_prop)
+    xp = net.xp
+    forward, backward = _hooks(forward, backward, xp)
     alpha_0 = alpha
     m = X.shape[1]
     steps_per_epoch = math.ceil(m / batch_size)
     rng = np.random.default_rng(seed)
-    velocity = {"d" + k: np.zeros_like(P) for k, P in net.params.items()} if momentum else None
+    velocity = {"d" + k: xp.zeros_like(P) for k, P in net.params.items()} if momentum else None
     history = History()
     step, epoch, start = 0, 0, 0
     tally = {"seen": 0, "loss": 0.0, "correct": 0, "dead": None}
@@ -355,24 +365,25 @@ def sgd(
         if not math.isfinite(loss):
             raise DivergenceError.at(loss, step, epoch + start / m, alpha, history)
         tally["loss"] += loss * Yb.shape[0]
-        tally["correct"] += int(np.count_nonzero(get_predictions(cache[f"A{L}"]) == Yb))
+        tally["correct"] += int(xp.count_nonzero(get_predictions(cache[f"A{L}"], xp) == Yb))
         tally["seen"] += Yb.shape[0]
         # Dead over the evaluation means dead on every batch since the last log;
         # one live batch settles it until then.
         if tally["dead"] != 0 and history.dead_at is None:
-            tally["dead"] = dead_layer(cache) or 0
+            tally["dead"] = dead_layer(cache, xp) or 0
 
     with np.errstate(over="ignore", invalid="ignore"):
         for epoch in range(epochs):
             if schedule is not None:
                 alpha = scheduled_alpha(alpha_0, schedule, epoch)
-            order = rng.permutation(m) if shuffle else None
+            # The order is drawn by NumPy, so every library sees the same batches.
+            order = xp.asarray(rng.permutation(m), device=X.device) if shuffle else None
             for start in range(0, m, batch_size):
                 if order is None:
                     Xb, Yb = X[:, start : start + batch_size], Y[start : start + batch_size]
                 else:
                     idx = order[start : start + batch_size]
-                    Xb, Yb = X[:, idx], Y[idx]
+                    Xb, Yb = xp.take(X, idx, axis=1), xp.take(Y, idx, axis=0)
                 train_step(
                     net.params,
                     Xb,
@@ -384,6 +395,7 @@ def sgd(
                     momentum=momentum,
                     velocity=velocity,
                     observe=observe,
+                    xp=xp,
                 )
                 step += 1
                 end_of_epoch = step % steps_per_epoch == 0

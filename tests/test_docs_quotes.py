@@ -99,12 +99,12 @@ def test_quoted_code_is_in_the_source(md, path, body):
 def test_a_drifted_quote_is_caught(tmp_path):
     """The checker itself: a quote that differs from the source by one character fails."""
     md = tmp_path / "page.md"
-    md.write_text('```python title="nn_scratch/maths.py"\nreturn np.maximum(Z, 1)\n```\n', encoding="utf-8")
+    md.write_text('```python title="nn_scratch/maths.py"\nreturn xp.maximum(Z, 1)\n```\n', encoding="utf-8")
     (start, info, body), = _fenced_blocks(md)
     assert TITLE.search(info)["path"] == "nn_scratch/maths.py"
     with pytest.raises(AssertionError, match="not in nn_scratch/maths.py"):
         test_quoted_code_is_in_the_source(md, "nn_scratch/maths.py", body)
-    test_quoted_code_is_in_the_source(md, "nn_scratch/maths.py", ["return np.maximum(Z, 0)"])
+    test_quoted_code_is_in_the_source(md, "nn_scratch/maths.py", ["return xp.maximum(Z, 0)"])
 
 
 def test_a_missing_section_is_caught(tmp_path):

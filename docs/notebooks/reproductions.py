@@ -153,6 +153,32 @@ if biswas["status"] != "complete":
 
 
 # %% [markdown]
+# ### The same network on a GPU
+#
+# The tutorial ran on a GPU with CuPy, and so can `nn_scratch`: the same code,
+# given PyTorch CUDA tensors or CuPy arrays (see [Running on a GPU](../../gpu/)).
+# The script `benchmarks/gpu_check.py` reruns this network there, in float32 and
+# float64, and writes `docs/data/biswas-784-500-150-10-gpu.json`; this cell
+# reads that file if it has been committed.
+
+# %%
+gpu_path = repo_file("docs/data/biswas-784-500-150-10.json").with_name("biswas-784-500-150-10-gpu.json")
+if gpu_path.is_file():
+    gpu = json.loads(gpu_path.read_text(encoding="utf-8"))
+    head = ("library", "GPU", "dtype", "iterations", "wall time", "official test accuracy")
+    cells = [
+        (r["library"], r["device"], r["dtype"], f"{r['completed_iterations']:,} ({r['status']})",
+         f"{r['wall_time_s']:.1f} s", f"{r['result']['test_accuracy']:.2%}")
+        for r in gpu["runs"]
+    ]
+    display(HTML("<table><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr>"
+                 + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in cells) + "</table>"))
+else:
+    print(f"No GPU run has been measured yet: {gpu_path.name} is not in the repository, "
+          "so there is no GPU time or accuracy to show.")
+
+
+# %% [markdown]
 # ## The curves, on shared axes
 #
 # Loss and accuracy against the number of gradient-descent iterations. Solid
