@@ -124,7 +124,11 @@ def _table(trained: dict) -> str:
 def _fields() -> dict:
     trained = _train_all()
     meta = next(iter(trained.values()))[1]
-    return {"models_table": _table(trained), "n_train": f"{meta['train_examples']:,}", "n_test": f"{meta['test_examples']:,}"}
+    return {
+        "models_table": _table(trained),
+        "n_train": f"{meta['train_examples']:,}",
+        "n_test": f"{meta['test_examples']:,}",
+    }
 
 
 fields.register("draw", _fields, source="site_hooks/draw.py")

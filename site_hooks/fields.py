@@ -68,7 +68,9 @@ def values(namespace: str) -> Mapping[str, str]:
         computed = compute()
         bad = [name for name, text in computed.items() if not isinstance(text, str)]
         if bad:
-            raise PluginError(f"{source} gave fields {bad} of {namespace!r} as non-text; format them where they are computed")
+            raise PluginError(
+                f"{source} gave fields {bad} of {namespace!r} as non-text; format them where they are computed"
+            )
         _values[namespace] = computed
     return _values[namespace]
 
@@ -96,10 +98,14 @@ def fill(markdown: str, page: str) -> str:
         line = markdown.count("\n", 0, match.start()) + 1
         where = f"docs/{page} line {line} asks for {match.group(0)}"
         if namespace not in _providers:
-            raise PluginError(f"{where}, but no hook registers the namespace {namespace!r} (known: {', '.join(sorted(_providers))})")
+            raise PluginError(
+                f"{where}, but no hook registers the namespace {namespace!r} (known: {', '.join(sorted(_providers))})"
+            )
         known = values(namespace)
         if name not in known:
-            raise PluginError(f"{where}, but {_providers[namespace][1]} computes only: {', '.join(sorted(known)) or 'none'}")
+            raise PluginError(
+                f"{where}, but {_providers[namespace][1]} computes only: {', '.join(sorted(known)) or 'none'}"
+            )
         return known[name]
 
     return FIELD.sub(value, markdown)

@@ -75,8 +75,10 @@ def describe_images(page_html: str, where: str) -> str:
         png = _SRC_PNG.search(tag)
         description = png_description(base64.b64decode(png.group(1))) if png else None
         if description is None:
-            raise PluginError(f"{where}: an image has no description ({tag[:120]}…); "
-                              "draw it with matplotlib or give it one with nn_scratch.plots.describe")
+            raise PluginError(
+                f"{where}: an image has no description ({tag[:120]}…); "
+                "draw it with matplotlib or give it one with nn_scratch.plots.describe"
+            )
         attribute = f'alt="{html.escape(description, quote=True)}"'
         return _ALT.sub(lambda _: attribute, tag, count=1) if alt else tag.replace("<img", f"<img {attribute}", 1)
 

@@ -15,13 +15,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from mkdocs.exceptions import PluginError
-
 import fields  # site_hooks/fields.py, the one registry of {{ namespace.name }} fields
+from mkdocs.exceptions import PluginError
 
 PAGE = "gpu.md"
 CPU_RUN = "data/biswas-784-500-150-10.json"
 GPU_RUN = "data/biswas-784-500-150-10-gpu.json"
+
 
 def _pct(x: float) -> str:
     return f"{100 * x:.2f} %"

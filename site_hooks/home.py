@@ -19,7 +19,6 @@ import io
 import time
 
 import fields
-
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 

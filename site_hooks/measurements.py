@@ -63,18 +63,22 @@ def sentence(m: dict) -> str:
         return f"it crashes, in {m['failed_seeds']} of {m['seeds']} seeds: `{m['error']}`"
     if c == "nonfinite":
         return f"the loss becomes NaN or infinite and training stops, in {m['failed_seeds']} of {m['seeds']} seeds"
-    numbers = (
-        f"({100 * m['right_mean']:.2f} % right, {100 * m['wrong_mean']:.2f} % wrong, mean of {m['seeds']} seeds)"
-    )
+    numbers = f"({100 * m['right_mean']:.2f} % right, {100 * m['wrong_mean']:.2f} % wrong, mean of {m['seeds']} seeds)"
     spread = f"the {m['seed_spread_points']:.2f}-point spread between the seeds of the right version"
     if c == "costs":
-        return (f"it runs without complaint and costs {m['cost_points']:.2f} ± {m['cost_sd_points']:.2f} points of test "
-                f"accuracy {numbers}, more than {spread}")
+        return (
+            f"it runs without complaint and costs {m['cost_points']:.2f} ± {m['cost_sd_points']:.2f} points of test "
+            f"accuracy {numbers}, more than {spread}"
+        )
     if c == "gains":
-        return (f"it runs and, in this short training, *raises* the test accuracy by {-m['cost_points']:.2f} ± "
-                f"{m['cost_sd_points']:.2f} points {numbers}, more than {spread}: the gradient is still wrong")
-    return (f"no measurable effect: the test accuracy changed by {m['cost_points']:.2f} ± {m['cost_sd_points']:.2f} "
-            f"points {numbers}, within {spread}")
+        return (
+            f"it runs and, in this short training, *raises* the test accuracy by {-m['cost_points']:.2f} ± "
+            f"{m['cost_sd_points']:.2f} points {numbers}, more than {spread}: the gradient is still wrong"
+        )
+    return (
+        f"no measurable effect: the test accuracy changed by {m['cost_points']:.2f} ± {m['cost_sd_points']:.2f} "
+        f"points {numbers}, within {spread}"
+    )
 
 
 def effect(results: dict, key: str) -> tuple:
@@ -92,8 +96,13 @@ def numbers(report: dict) -> dict:
     rows = ["| pitfall | setting | what the measurement shows |", "|---|---|---|"]
     for key in sorted(results, key=lambda k: effect(results, k)):
         for name, m in results[key].items():
-            label = {"crashes": "crashes", "nonfinite": "NaN / inf", "costs": f"costs {m.get('cost_points', 0):.2f} points",
-                     "gains": f"raises accuracy {-m.get('cost_points', 0):.2f} points", "no_effect": "no measurable effect"}[m["class"]]
+            label = {
+                "crashes": "crashes",
+                "nonfinite": "NaN / inf",
+                "costs": f"costs {m.get('cost_points', 0):.2f} points",
+                "gains": f"raises accuracy {-m.get('cost_points', 0):.2f} points",
+                "no_effect": "no measurable effect",
+            }[m["class"]]
             rows.append(f"| `{key}` | {SETTING_NAMES[name]} | {label} |")
     out["table"] = "\n".join(rows)
     net = report["network"]
@@ -152,12 +161,16 @@ def order_sections(markdown: str, results: dict) -> str:
         keys = [k.strip() for k in marker.group(1).split(",")]
         unknown = [k for k in keys if k not in results]
         if unknown:
-            raise PluginError(f"docs/{PAGE} shows pitfalls {unknown} that {DATA.name} does not measure: rerun benchmarks/pitfalls.py")
+            raise PluginError(
+                f"docs/{PAGE} shows pitfalls {unknown} that {DATA.name} does not measure: rerun benchmarks/pitfalls.py"
+            )
         named.update(keys)
         measured.append((min(effect(results, k) for k in keys), section))
     missing = sorted(set(results) - named)
     if missing:
-        raise PluginError(f"{DATA.name} measures {missing}, which no section of docs/{PAGE} shows (<!-- pitfall: key -->)")
+        raise PluginError(
+            f"{DATA.name} measures {missing}, which no section of docs/{PAGE} shows (<!-- pitfall: key -->)"
+        )
     ordered = [s for _, s in sorted(measured, key=lambda t: t[0])] + other
     return head + "".join(re.sub(r"^## ", f"## {i}. ", s, count=1) for i, s in enumerate(ordered, start=1))
 

@@ -35,11 +35,10 @@ import struct
 import time
 from pathlib import Path
 
+import fields  # site_hooks/fields.py, the one registry of {{ namespace.name }} fields
 import numpy as np
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
-
-import fields  # site_hooks/fields.py, the one registry of {{ namespace.name }} fields
 
 logger = logging.getLogger("mkdocs.hooks.playground")
 
@@ -196,8 +195,17 @@ def replay(X_train, Y_train, X_val, Y_val, *, hidden, init, alpha, batch_size, e
     history, step = [], 0
     for _ in range(epochs):
         order = np.array(rng.permutation(m))
-        h = sgd(net, X_train[:, order], Y_train[order], alpha=alpha, epochs=1, batch_size=batch_size,
-                shuffle=False, X_val=X_val, Y_val=Y_val)
+        h = sgd(
+            net,
+            X_train[:, order],
+            Y_train[order],
+            alpha=alpha,
+            epochs=1,
+            batch_size=batch_size,
+            shuffle=False,
+            X_val=X_val,
+            Y_val=Y_val,
+        )
         step += h.step[-1]
         history.append({"step": step, "loss": h.loss[-1], "val_accuracy": h.val_accuracy[-1]})
     return net, history
@@ -253,8 +261,18 @@ def _build() -> dict:
     t2 = time.perf_counter()
     d = DEFAULTS
     with threadpool_limits(limits=1, user_api="blas"):  # small matrices; see site_hooks/draw.py
-        net, history = replay(data.X_train, data.Y_train, data.X_val, data.Y_val, hidden=d["hidden"], init=d["init"],
-                              alpha=d["alpha"], batch_size=d["batch_size"], epochs=d["epochs"], seed=d["seed"])
+        net, history = replay(
+            data.X_train,
+            data.Y_train,
+            data.X_val,
+            data.Y_val,
+            hidden=d["hidden"],
+            init=d["init"],
+            alpha=d["alpha"],
+            batch_size=d["batch_size"],
+            epochs=d["epochs"],
+            seed=d["seed"],
+        )
     t3 = time.perf_counter()
     n_params = sum(P.size for P in net.params.values())
     fields = {
@@ -282,8 +300,10 @@ def _build() -> dict:
         "default_epoch1_accuracy": f"{100 * history[0]['val_accuracy']:.1f} %",
         "replay_seconds": f"{t3 - t2:.1f}",
     }
-    logger.info(f"playground: data {len(payload):,} bytes (load {t1 - t0:.1f} s, gzip {t2 - t1:.1f} s); "
-             f"default run replayed in {t3 - t2:.1f} s, held-out accuracy {fields['default_heldout_accuracy']}")
+    logger.info(
+        f"playground: data {len(payload):,} bytes (load {t1 - t0:.1f} s, gzip {t2 - t1:.1f} s); "
+        f"default run replayed in {t3 - t2:.1f} s, held-out accuracy {fields['default_heldout_accuracy']}"
+    )
     return {"payload": payload, "fields": fields}
 
 
@@ -341,4 +361,6 @@ def on_post_build(config):
     for _ in range(3):  # the figure is part of the page it measures
         text = html.replace(TOTAL_MARKER, megabytes(others + len(text.encode("utf-8"))))
     atomic_write(page, text)
-    logger.info(f"playground: the page downloads {megabytes(others + len(text.encode('utf-8')))} in {len(files) + 1} files")
+    logger.info(
+        f"playground: the page downloads {megabytes(others + len(text.encode('utf-8')))} in {len(files) + 1} files"
+    )

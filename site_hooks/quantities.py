@@ -26,7 +26,7 @@ def flops_per_step(layer_sizes: tuple[int, ...], batch_size: int) -> int:
     3196000
     """
     total = 0
-    for l, (n_in, n_out) in enumerate(zip(layer_sizes, layer_sizes[1:])):
+    for l, (n_in, n_out) in enumerate(zip(layer_sizes, layer_sizes[1:], strict=True)):
         products = 3 if l > 0 else 2
         total += products * 2 * n_in * n_out * batch_size
     return total

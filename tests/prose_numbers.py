@@ -103,8 +103,11 @@ def scan_text(text: str, path: str = "<text>", first_line: int = 1, lines: list[
         return i
 
     spans = [(m.start(), m.end(), re.sub(r"\s+", " ", m.group(0)).strip()) for m in NUMBER_WITH_UNIT.finditer(body)]
-    spans += [(m.start(), m.end(), m.group(0)) for m in MANY_DECIMALS.finditer(body)
-              if not any(a <= m.start() < b for a, b, _ in spans)]
+    spans += [
+        (m.start(), m.end(), m.group(0))
+        for m in MANY_DECIMALS.finditer(body)
+        if not any(a <= m.start() < b for a, b, _ in spans)
+    ]
     out = []
     for start, _, found in sorted(spans):
         i = line_of(start)

@@ -50,7 +50,9 @@ def _sources():
 @pytest.mark.parametrize("path", list(_sources()), ids=lambda p: p.relative_to(REPO).as_posix())
 def test_gradient_checks_are_judged_by_the_one_policy(path):
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        assert not _TYPED_THRESHOLD.search(line), f"{path.name}:{number} judges a gradient check by a typed number: {line.strip()}"
+        assert not _TYPED_THRESHOLD.search(line), (
+            f"{path.name}:{number} judges a gradient check by a typed number: {line.strip()}"
+        )
 
 
 def test_the_policy_check_catches_a_typed_threshold():

@@ -48,9 +48,25 @@ def test_help_reads_well(capsys, command):
     code, out, err = _run(capsys, *command, "--help")
     assert code == 0 and err == ""
     assert out.startswith(f"usage: nn-scratch {' '.join(command)}".rstrip())
-    for word in {"": ["train", "evaluate", "predict"], "train": ["--layers", "--method", "--alpha", "--epochs",
-                 "--batch-size", "--momentum", "--seed", "--dtype", "--init", "--plot", "--history", "example"],
-                 "evaluate": ["MODEL", "per digit"], "predict": ["IMAGE", "probability"]}[" ".join(command)]:
+    for word in {
+        "": ["train", "evaluate", "predict"],
+        "train": [
+            "--layers",
+            "--method",
+            "--alpha",
+            "--epochs",
+            "--batch-size",
+            "--momentum",
+            "--seed",
+            "--dtype",
+            "--init",
+            "--plot",
+            "--history",
+            "example",
+        ],
+        "evaluate": ["MODEL", "per digit"],
+        "predict": ["IMAGE", "probability"],
+    }[" ".join(command)]:
         assert word in out
 
 
@@ -86,9 +102,29 @@ def _bad_cases(tmp_path, model_path):
     }
 
 
-BAD = ["no-command", "unknown-command", "zero-epochs", "bad-layers", "not-mnist-layers", "bad-method",
-       "bad-momentum", "bad-alpha", "history-suffix", "too-many", "all-held-out", "output-folder", "data-dir", "no-model", "missing-model",
-       "junk-model", "missing-image", "junk-image", "blank-image", "truncated-image", "not-mnist-model"]
+BAD = [
+    "no-command",
+    "unknown-command",
+    "zero-epochs",
+    "bad-layers",
+    "not-mnist-layers",
+    "bad-method",
+    "bad-momentum",
+    "bad-alpha",
+    "history-suffix",
+    "too-many",
+    "all-held-out",
+    "output-folder",
+    "data-dir",
+    "no-model",
+    "missing-model",
+    "junk-model",
+    "missing-image",
+    "junk-image",
+    "blank-image",
+    "truncated-image",
+    "not-mnist-model",
+]
 
 
 @pytest.mark.parametrize("case", BAD)
@@ -109,8 +145,12 @@ def test_missing_data_says_where_it_looked(capsys, tmp_path, model, monkeypatch)
 
 
 def test_the_real_command_exits_2_without_a_traceback(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "nn_scratch", "evaluate", tmp_path / "missing.npz"],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "nn_scratch", "evaluate", tmp_path / "missing.npz"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr == f"nn-scratch: error: {tmp_path / 'missing.npz'}: no such model file\n"
     result = subprocess.run([sys.executable, "-m", "nn_scratch", "--help"], capture_output=True, text=True, timeout=60)
@@ -134,8 +174,10 @@ def test_a_missing_extra_names_what_to_install(capsys, monkeypatch, tmp_path, mo
 
 
 def test_importing_the_package_loads_no_optional_dependency():
-    code = ("import sys, nn_scratch, nn_scratch.cli, nn_scratch.data, nn_scratch.io, nn_scratch.preprocess; "
-            "print(sorted(m for m in ('tqdm', 'PIL', 'matplotlib') if m in sys.modules))")
+    code = (
+        "import sys, nn_scratch, nn_scratch.cli, nn_scratch.data, nn_scratch.io, nn_scratch.preprocess; "
+        "print(sorted(m for m in ('tqdm', 'PIL', 'matplotlib') if m in sys.modules))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert result.stdout.strip() == "[]"
 
@@ -149,9 +191,34 @@ def _accuracies(out):
 
 def test_train_sgd_saves_model_curves_and_history(capsys, mnist, mnist_folder, tmp_path):
     code, out, err = _run(
-        capsys, "train", "--data-dir", mnist_folder, "--layers", "784,16,10", "--method", "sgd", "--epochs", "2",
-        "--batch-size", "50", "--momentum", "0.5", "--alpha", "0.05", "--n-train", "3000", "--validation-size", "500",
-        "--seed", "3", "-o", tmp_path / "m.npz", "--plot", tmp_path / "curves.png", "--history", tmp_path / "h.json",
+        capsys,
+        "train",
+        "--data-dir",
+        mnist_folder,
+        "--layers",
+        "784,16,10",
+        "--method",
+        "sgd",
+        "--epochs",
+        "2",
+        "--batch-size",
+        "50",
+        "--momentum",
+        "0.5",
+        "--alpha",
+        "0.05",
+        "--n-train",
+        "3000",
+        "--validation-size",
+        "500",
+        "--seed",
+        "3",
+        "-o",
+        tmp_path / "m.npz",
+        "--plot",
+        tmp_path / "curves.png",
+        "--history",
+        tmp_path / "h.json",
     )
     assert code == 0, err
     acc = _accuracies(out)
@@ -162,8 +229,17 @@ def test_train_sgd_saves_model_curves_and_history(capsys, mnist, mnist_folder, t
     assert net.metadata["test_accuracy"] == pytest.approx(acc["test"], abs=5e-5)
     assert net.metadata["test_accuracy"] == net.accuracy(mnist.X_test, mnist.Y_test)
     assert net.metadata["training"] == {
-        "method": "sgd", "alpha": 0.05, "init": "he", "dtype": "float32", "seed": 3, "validation_size": 500,
-        "layer_sizes": [784, 16, 10], "n_train": 3000, "epochs": 2, "batch_size": 50, "momentum": 0.5,
+        "method": "sgd",
+        "alpha": 0.05,
+        "init": "he",
+        "dtype": "float32",
+        "seed": 3,
+        "validation_size": 500,
+        "layer_sizes": [784, 16, 10],
+        "n_train": 3000,
+        "epochs": 2,
+        "batch_size": 50,
+        "momentum": 0.5,
     }
     assert net.metadata["date"].endswith("+00:00")
     history = json.loads((tmp_path / "h.json").read_text())
@@ -178,9 +254,27 @@ def test_train_sgd_saves_model_curves_and_history(capsys, mnist, mnist_folder, t
 
 def test_train_gd_writes_csv(capsys, mnist_folder, tmp_path):
     code, out, err = _run(
-        capsys, "train", "--data-dir", mnist_folder, "--method", "gd", "--iterations", "20", "--alpha", "0.5",
-        "--init", "uniform", "--dtype", "float64", "--n-train", "1000", "--no-progress",
-        "-o", tmp_path / "gd.npz", "--history", tmp_path / "h.csv",
+        capsys,
+        "train",
+        "--data-dir",
+        mnist_folder,
+        "--method",
+        "gd",
+        "--iterations",
+        "20",
+        "--alpha",
+        "0.5",
+        "--init",
+        "uniform",
+        "--dtype",
+        "float64",
+        "--n-train",
+        "1000",
+        "--no-progress",
+        "-o",
+        tmp_path / "gd.npz",
+        "--history",
+        tmp_path / "h.csv",
     )
     assert code == 0 and err == ""
     assert set(_accuracies(out)) == {"train", "test"}
@@ -193,8 +287,21 @@ def test_train_gd_writes_csv(capsys, mnist_folder, tmp_path):
 
 def test_a_diverging_run_exits_1_with_advice(capsys, mnist_folder, tmp_path):
     code, out, err = _run(
-        capsys, "train", "--data-dir", mnist_folder, "--method", "gd", "--iterations", "50", "--alpha", "1e30",
-        "--n-train", "500", "--no-progress", "-o", tmp_path / "m.npz",
+        capsys,
+        "train",
+        "--data-dir",
+        mnist_folder,
+        "--method",
+        "gd",
+        "--iterations",
+        "50",
+        "--alpha",
+        "1e30",
+        "--n-train",
+        "500",
+        "--no-progress",
+        "-o",
+        tmp_path / "m.npz",
     )
     assert code == 1 and "diverged" in err and "Traceback" not in err
     assert not (tmp_path / "m.npz").exists()
@@ -243,11 +350,11 @@ def test_predict_matches_the_in_memory_prediction(capsys, mnist, model, tmp_path
     assert code == 0, err
     lines = out.splitlines()
     assert len(lines) == len(files)
-    for line, name, (digit, p) in zip(lines, files, expected):
+    for line, name, (digit, p) in zip(lines, files, expected, strict=True):
         assert line == f"{name}: {digit}  (p = {p:.4f})"
     # The network is right about most of them: the preprocessing suits it.
     labels = mnist.Y_test[:12]
-    assert sum(d == y for (d, _), y in zip(expected, labels)) >= 10
+    assert sum(d == y for (d, _), y in zip(expected, labels, strict=True)) >= 10
 
 
 def test_predict_reads_jpeg(capsys, mnist, model, tmp_path):

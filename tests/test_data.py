@@ -221,8 +221,19 @@ IMAGES, LABELS = 0x00000803, 0x00000801
         (_idx(IMAGES, [1, 2000, 2000], bytes(784)), "images", "2000 × 2000 pixels"),
         (_idx(IMAGES, [2**32 - 1, 28, 28], bytes(784)), "images", f"absurd header: {2**32 - 1} images"),
     ],
-    ids=["magic", "labels-as-images", "html", "no-header", "short", "extra", "label-11", "empty", "short-images",
-         "huge-images", "2**32-images"],
+    ids=[
+        "magic",
+        "labels-as-images",
+        "html",
+        "no-header",
+        "short",
+        "extra",
+        "label-11",
+        "empty",
+        "short-images",
+        "huge-images",
+        "2**32-images",
+    ],
 )
 @pytest.mark.parametrize("packed", [False, True], ids=["raw", "gzip"])
 def test_hostile_files_are_rejected_clearly(tmp_path, content, kind, message, packed):

@@ -100,7 +100,7 @@ def test_a_drifted_quote_is_caught(tmp_path):
     """The checker itself: a quote that differs from the source by one character fails."""
     md = tmp_path / "page.md"
     md.write_text('```python title="nn_scratch/maths.py"\nreturn xp.maximum(Z, 1)\n```\n', encoding="utf-8")
-    (start, info, body), = _fenced_blocks(md)
+    ((start, info, body),) = _fenced_blocks(md)
     assert TITLE.search(info)["path"] == "nn_scratch/maths.py"
     with pytest.raises(AssertionError, match="not in nn_scratch/maths.py"):
         test_quoted_code_is_in_the_source(md, "nn_scratch/maths.py", body)

@@ -182,8 +182,12 @@ def test_an_interrupted_download_leaves_nothing_behind(server, packed, mnist_fol
     cache = _cache_with_all_but_labels(tmp_path, mnist_folder)
     with pytest.raises(MNISTDownloadError) as info:
         download_mnist(cache, mirrors=[server.url("m")], progress=False, timeout=0.5)
-    expected = {"cut": "IncompleteRead|interrupted", "stall": "timed out", "stall-before-headers": "timed out",
-                "truncated-file": "truncated|gzip"}[mode]
+    expected = {
+        "cut": "IncompleteRead|interrupted",
+        "stall": "timed out",
+        "stall-before-headers": "timed out",
+        "truncated-file": "truncated|gzip",
+    }[mode]
     assert re.search(expected, str(info.value)), str(info.value)
     assert _leftovers(cache) == []
 

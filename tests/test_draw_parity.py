@@ -93,7 +93,7 @@ def _stroke_ink(height, width, points, radius):
     yy, xx = np.mgrid[0:height, 0:width] + 0.5
     P = np.asarray(points, dtype=np.float64) * [height, width]
     dist = np.full((height, width), np.inf)
-    for (y0, x0), (y1, x1) in zip(P[:-1], P[1:]):
+    for (y0, x0), (y1, x1) in zip(P[:-1], P[1:], strict=True):
         dy, dx = y1 - y0, x1 - x0
         t = np.clip(((yy - y0) * dy + (xx - x0) * dx) / max(dy * dy + dx * dx, 1e-12), 0, 1)
         dist = np.minimum(dist, np.hypot(yy - (y0 + t * dy), xx - (x0 + t * dx)))
@@ -111,7 +111,9 @@ DRAWINGS = {
     "one, slanted, 280x280": _stroke_ink(280, 280, [(0.15, 0.55), (0.85, 0.47)], 9),
     "zero, 280x280": _stroke_ink(280, 280, _ellipse(), 10),
     "seven, 143x97": _stroke_ink(143, 97, [(0.2, 0.15), (0.22, 0.8), (0.9, 0.35)], 5.3),
-    "two, 61x500 (wide canvas)": _stroke_ink(61, 500, [(0.3, 0.45), (0.1, 0.5), (0.35, 0.56), (0.9, 0.43), (0.88, 0.58)], 2.7),
+    "two, 61x500 (wide canvas)": _stroke_ink(
+        61, 500, [(0.3, 0.45), (0.1, 0.5), (0.35, 0.56), (0.9, 0.43), (0.88, 0.58)], 2.7
+    ),
     "four, top-left corner, touching the border": _stroke_ink(
         200, 200, [(0.0, 0.2), (0.3, 0.02), (0.32, 0.33), (0.05, 0.29), (0.55, 0.27)], 6.2
     ),
@@ -195,7 +197,7 @@ def test_synthetic_drawings_match_preprocess_digit(node, trained):
     for name in names:
         assert _rounding_margin(DRAWINGS[name]) > 1e-12, f"{name}: test drawing sits on a rounding flip point"
     inks = [DRAWINGS[n] for n in names]
-    for sizes, (net, path) in trained.items():
+    for net, path in trained.values():
         _check_drawings(node(path, drawings=inks)["drawings"], inks, net)
 
 

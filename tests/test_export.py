@@ -8,7 +8,15 @@ import numpy as np
 import pytest
 
 from nn_scratch import Network
-from nn_scratch.io import FORMAT, FORMAT_VERSION, ModelFileError, export_json, load_json, network_from_dict, network_to_dict
+from nn_scratch.io import (
+    FORMAT,
+    FORMAT_VERSION,
+    ModelFileError,
+    export_json,
+    load_json,
+    network_from_dict,
+    network_to_dict,
+)
 
 
 @pytest.mark.parametrize("sizes", [(784, 10, 10), (784, 30, 20, 10), (5, 3)])

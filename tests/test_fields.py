@@ -14,7 +14,6 @@ sys.path.insert(0, str(REPO / "site_hooks"))
 
 import fields  # noqa: E402
 import measurements  # noqa: E402  (registers the "pitfalls" namespace)
-import quantities  # noqa: E402  (registers the "net" namespace)
 from mkdocs.exceptions import PluginError  # noqa: E402
 
 
@@ -51,7 +50,9 @@ def test_a_different_measurement_changes_the_words_and_the_order():
     words = measurements.numbers(flipped)[f"{key}_measured"]
     assert "it crashes, in 3 of 3 seeds" in words and words != measurements.numbers(report)[f"{key}_measured"]
     page = (REPO / "docs" / "pitfalls.md").read_text(encoding="utf-8")
-    first = re.search(r"(?m)^## 1\. .*\n<!-- pitfall: ([\w, ]+) -->", measurements.order_sections(page, flipped["results"]))
+    first = re.search(
+        r"(?m)^## 1\. .*\n<!-- pitfall: ([\w, ]+) -->", measurements.order_sections(page, flipped["results"])
+    )
     assert first is not None
     crashing = [k for k, v in flipped["results"].items() if any(m["class"] == "crashes" for m in v.values())]
     assert any(k in crashing for k in first.group(1).split(", "))

@@ -17,7 +17,15 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "docs" / "notebooks"
-PAGES = ["train_mnist", "inside", "learning_rate", "gradient_check", "computational_graph", "backprop_speed", "gradcheck_error"]
+PAGES = [
+    "train_mnist",
+    "inside",
+    "learning_rate",
+    "gradient_check",
+    "computational_graph",
+    "backprop_speed",
+    "gradcheck_error",
+]
 
 
 def load_hook():

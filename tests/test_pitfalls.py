@@ -26,6 +26,7 @@ from nn_scratch import (
     softmax,
     update_params,
 )
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 import pitfall_variants  # noqa: E402
 from pitfall_variants import (  # noqa: E402
@@ -34,6 +35,7 @@ from pitfall_variants import (  # noqa: E402
     softmax_over_whole_matrix,
     softmax_without_max,
 )
+
 from nn_scratch.gradcheck import TOLERANCE  # noqa: E402
 
 GOOD = TOLERANCE  # the project's one pass mark (nn_scratch/gradcheck.py)

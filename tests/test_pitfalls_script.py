@@ -10,20 +10,40 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-import pitfalls
+import pitfalls  # noqa: E402  (a script of benchmarks/, importable once its folder is on the path)
 
 
 def _run(script, out, *args, mnist_folder):
-    cmd = [sys.executable, str(REPO / "benchmarks" / script), "--out", str(out), "--data", str(mnist_folder),
-           "--n-train", "500", "--n-test", "200", *args]
+    cmd = [
+        sys.executable,
+        str(REPO / "benchmarks" / script),
+        "--out",
+        str(out),
+        "--data",
+        str(mnist_folder),
+        "--n-train",
+        "500",
+        "--n-test",
+        "200",
+        *args,
+    ]
     done = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, timeout=300)
     assert done.returncode == 0, done.stderr
     return json.loads(out.read_text(encoding="utf-8"))
 
 
 def test_one_pitfall_one_seed_on_a_subset(tmp_path, mnist_folder):
-    report = _run("pitfalls.py", tmp_path / "p.json", "--only", "bias_summed_over_matrix", "--seeds", "1",
-                  "--iterations", "3", mnist_folder=mnist_folder)
+    report = _run(
+        "pitfalls.py",
+        tmp_path / "p.json",
+        "--only",
+        "bias_summed_over_matrix",
+        "--seeds",
+        "1",
+        "--iterations",
+        "3",
+        mnist_folder=mnist_folder,
+    )
     assert report["format"] == pitfalls.FORMAT and report["n_train"] == 500 and report["n_test"] == 200
     measured = report["results"]["bias_summed_over_matrix"]["full_batch"]
     assert measured["class"] in pitfalls.SEVERITY and measured["seeds"] == 1
@@ -34,8 +54,17 @@ def test_one_pitfall_one_seed_on_a_subset(tmp_path, mnist_folder):
 
 
 def test_a_crash_is_classified_as_one(tmp_path, mnist_folder):
-    report = _run("pitfalls.py", tmp_path / "p.json", "--only", "dW1_of_shape_10x10", "--seeds", "1",
-                  "--iterations", "2", mnist_folder=mnist_folder)
+    report = _run(
+        "pitfalls.py",
+        tmp_path / "p.json",
+        "--only",
+        "dW1_of_shape_10x10",
+        "--seeds",
+        "1",
+        "--iterations",
+        "2",
+        mnist_folder=mnist_folder,
+    )
     measured = report["results"]["dW1_of_shape_10x10"]["full_batch"]
     assert measured["class"] == "crashes" and "ValueError" in measured["error"]
 

@@ -30,6 +30,7 @@ from nn_scratch import Network, sgd
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "site_hooks"))  # where mkdocs runs it: it registers into fields.py
 import playground  # noqa: E402
+
 TRAIN_JS = REPO / "docs" / "javascripts" / "playground-train.js"
 
 # argv: the script, a JSON request; answers on stdout. Pixels come as a file of bytes.
@@ -77,7 +78,9 @@ def node(tmp_path_factory):
     def run(request):
         path = folder / "request.json"
         path.write_text(json.dumps(request), encoding="utf-8")
-        done = subprocess.run([exe, str(driver), str(TRAIN_JS), str(path)], check=False, capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [exe, str(driver), str(TRAIN_JS), str(path)], check=False, capture_output=True, text=True, timeout=300
+        )
         assert done.returncode == 0, done.stderr
         return json.loads(done.stdout)
 
@@ -127,24 +130,43 @@ def _train_both(node, mnist, tmp_path, dtype, *, hidden, init, m, batch_size, ep
     history = sgd(net, X, Y, alpha=alpha, epochs=epochs, batch_size=batch_size, seed=seed)
 
     (tmp_path / "pixels.u8").write_bytes(pixels.T.tobytes())  # image after image
-    settings = {"hidden": hidden, "init": init, "alpha": alpha, "batchSize": batch_size, "epochs": epochs,
-                "seed": seed, "float64": dtype == np.float64}
+    settings = {
+        "hidden": hidden,
+        "init": init,
+        "alpha": alpha,
+        "batchSize": batch_size,
+        "epochs": epochs,
+        "seed": seed,
+        "float64": dtype == np.float64,
+    }
     steps_per_epoch = -(-m // batch_size)
-    js = node({"kind": "train", "pixels": str(tmp_path / "pixels.u8"), "labels": Y.tolist(), "settings": settings,
-               "params": initial, "orders": orders, "logEvery": steps_per_epoch})
+    js = node(
+        {
+            "kind": "train",
+            "pixels": str(tmp_path / "pixels.u8"),
+            "labels": Y.tolist(),
+            "settings": settings,
+            "params": initial,
+            "orders": orders,
+            "logEvery": steps_per_epoch,
+        }
+    )
     assert js["steps"] == history.step[-1] == epochs * steps_per_epoch
     return net, history, js
 
 
 def _relative_errors(net, js):
-    return {k: float(np.max(np.abs(np.array(js[k]) - P.ravel().astype(np.float64))) / float(np.max(np.abs(P))))
-            for k, P in net.params.items()}
+    return {
+        k: float(np.max(np.abs(np.array(js[k]) - P.ravel().astype(np.float64))) / float(np.max(np.abs(P))))
+        for k, P in net.params.items()
+    }
 
 
 def test_float32_training_agrees_with_sgd(node, mnist, tmp_path):
     # 2 epochs of 4,000 images in batches of 30: 268 steps, the last batch of each epoch has 10.
-    net, history, js = _train_both(node, mnist, tmp_path, np.float32, hidden=32, init="he", m=4000,
-                                   batch_size=30, epochs=2, alpha=0.1, seed=0)
+    net, history, js = _train_both(
+        node, mnist, tmp_path, np.float32, hidden=32, init="he", m=4000, batch_size=30, epochs=2, alpha=0.1, seed=0
+    )
     errors = _relative_errors(net, js)
     assert max(errors.values()) < 1e-4, errors
     # The training actually moved the weights far beyond that tolerance.
@@ -155,12 +177,29 @@ def test_float32_training_agrees_with_sgd(node, mnist, tmp_path):
 
 
 # (hidden, init, examples, batch size, epochs): 268, 126, 20 and 10 steps; the last is full-batch gradient descent.
-@pytest.mark.parametrize("hidden,init,m,batch_size,epochs",
-                         [(32, "he", 4000, 30, 2), (10, "uniform", 4000, 64, 2), (100, "normal", 1000, 50, 1),
-                          (32, "normal", 1000, 1000, 10)])
+@pytest.mark.parametrize(
+    "hidden,init,m,batch_size,epochs",
+    [
+        (32, "he", 4000, 30, 2),
+        (10, "uniform", 4000, 64, 2),
+        (100, "normal", 1000, 50, 1),
+        (32, "normal", 1000, 1000, 10),
+    ],
+)
 def test_float64_training_agrees_with_sgd(node, mnist, tmp_path, hidden, init, m, batch_size, epochs):
-    net, history, js = _train_both(node, mnist, tmp_path, np.float64, hidden=hidden, init=init, m=m,
-                                   batch_size=batch_size, epochs=epochs, alpha=0.1, seed=3)
+    net, history, js = _train_both(
+        node,
+        mnist,
+        tmp_path,
+        np.float64,
+        hidden=hidden,
+        init=init,
+        m=m,
+        batch_size=batch_size,
+        epochs=epochs,
+        alpha=0.1,
+        seed=3,
+    )
     errors = _relative_errors(net, js)
     assert max(errors.values()) < 1e-10, errors
     np.testing.assert_allclose([e["loss"] for e in js["logs"]], history.loss, rtol=1e-10)

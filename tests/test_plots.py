@@ -63,7 +63,7 @@ def test_confusion_matrix_agrees_with_a_loop_and_with_accuracy():
     rng = np.random.default_rng(1)
     Y_true, Y_pred = rng.integers(0, 10, 500), rng.integers(0, 10, 500)
     loop = np.zeros((10, 10), dtype=int)
-    for t, p in zip(Y_true, Y_pred):
+    for t, p in zip(Y_true, Y_pred, strict=True):
         loop[t, p] += 1
     C = confusion_matrix(Y_true, Y_pred)
     np.testing.assert_array_equal(C, loop)
@@ -180,7 +180,12 @@ def test_plot_history_draws_into_given_axes():
         ([], {}, ValueError, "histories is empty"),
         ([History(), 3], {}, TypeError, r"histories\[1\] must be a History"),
         ({"step": [0], "epoch": [0]}, {}, TypeError, "must be a History"),
-        ({"step": [0, 1], "epoch": [0, 1], "loss": [2.0], "train_accuracy": [0.1, 0.2]}, {}, ValueError, "'loss'.* has 1 values"),
+        (
+            {"step": [0, 1], "epoch": [0, 1], "loss": [2.0], "train_accuracy": [0.1, 0.2]},
+            {},
+            ValueError,
+            "'loss'.* has 1 values",
+        ),
         ({"a": History(), "b": "oops"}, {}, TypeError, r"histories\['b'\] must be a History"),
         ({"step": [0], "epoch": [0], "loss": ["high"], "train_accuracy": [0.1]}, {}, TypeError, "lists of numbers"),
         (History(), {"x": "time"}, ValueError, 'x must be "epoch" or "step"'),

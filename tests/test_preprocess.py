@@ -76,13 +76,16 @@ def test_area_matrix_matches_a_brute_force_integral():
     n_out, n_in, k = 7, 5, 1000
     fine = np.repeat(np.eye(n_in), k, axis=1)  # input pixel i, sampled at n_in·k points
     starts = np.arange(n_out) * n_in * k // n_out
-    brute = np.stack([fine[:, a:b].mean(axis=1) for a, b in zip(starts, list(starts[1:]) + [n_in * k])])
+    brute = np.stack([fine[:, a:b].mean(axis=1) for a, b in zip(starts, list(starts[1:]) + [n_in * k], strict=True)])
     np.testing.assert_allclose(area_matrix(n_out, n_in), brute, atol=2e-3)
 
 
 @settings(max_examples=40, deadline=None)
 @given(
-    h=st.integers(1, 50), w=st.integers(1, 50), top=st.integers(0, 30), left=st.integers(0, 30),
+    h=st.integers(1, 50),
+    w=st.integers(1, 50),
+    top=st.integers(0, 30),
+    left=st.integers(0, 30),
     seed=st.integers(0, 2**16),
 )
 def test_any_blob_is_scaled_to_20_and_centred(h, w, top, left, seed):

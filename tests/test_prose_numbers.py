@@ -31,7 +31,11 @@ def test_every_allowlist_entry_is_still_used():
     # An entry whose number has left its page is dead weight in a list meant to be read in a minute.
     findings = {(f.path, f.number) for path in prose_files() for f in scan_file(path)}
     numbers = {number for _, number in findings}
-    stale = [e for e in load_allowlist() if (e["page"], e["number"]) not in findings and not (e["page"] == "*" and e["number"] in numbers)]
+    stale = [
+        e
+        for e in load_allowlist()
+        if (e["page"], e["number"]) not in findings and not (e["page"] == "*" and e["number"] in numbers)
+    ]
     assert not stale, f"allow-list entries no page uses any more: {stale}"
 
 

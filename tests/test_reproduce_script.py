@@ -57,8 +57,19 @@ def check_format(result: dict) -> None:
 
 def run_script(tmp_path, mnist_folder, *extra):
     out = tmp_path / "out" / "biswas.json"
-    args = [sys.executable, str(SCRIPT), "--out", str(out), "--n-train", "300", "--n-test", "100",
-            "--data", str(mnist_folder), *extra]
+    args = [
+        sys.executable,
+        str(SCRIPT),
+        "--out",
+        str(out),
+        "--n-train",
+        "300",
+        "--n-test",
+        "100",
+        "--data",
+        str(mnist_folder),
+        *extra,
+    ]
     done = subprocess.run(args, cwd=REPO, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     return out, done.stdout
@@ -91,7 +102,10 @@ def test_time_limit_stops_cleanly(tmp_path, mnist_folder):
 def test_bad_arguments_are_rejected(tmp_path):
     done = subprocess.run(
         [sys.executable, str(SCRIPT), "--out", str(tmp_path / "x.json"), "--iterations", "0"],
-        cwd=REPO, capture_output=True, text=True, timeout=60,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 2 and "--iterations must be positive" in done.stderr
     assert not (tmp_path / "x.json").exists()

@@ -52,7 +52,9 @@ def test_gradients_match_the_per_unit_correction(batch, params):
     A2, cache = forward_prop(params, X)
     grads = backward_prop(params, cache, Y)
     W1, b1, W2, b2 = _tutorial_params(params)
-    dW1, db1, dW2, db2 = tutorial.backward_prop_per_unit(*tutorial.forward_prop(W1, b1, W2, b2, X), W1, W2, X, Y, m=X.shape[1])
+    dW1, db1, dW2, db2 = tutorial.backward_prop_per_unit(
+        *tutorial.forward_prop(W1, b1, W2, b2, X), W1, W2, X, Y, m=X.shape[1]
+    )
     for name, theirs in (("dW1", dW1), ("db1", db1), ("dW2", dW2), ("db2", db2)):
         assert grads[name].shape == theirs.shape
         np.testing.assert_allclose(grads[name], theirs, rtol=1e-10, atol=1e-15, err_msg=name)
@@ -64,7 +66,7 @@ def test_training_runs_end_at_the_same_parameters(batch, params):
     net = Network.from_params(params)
     gradient_descent(net, X, Y, alpha=0.1, iterations=10, log_every=10)
     theirs = tutorial.gradient_descent(X, Y, 0.1, 10, start, per_unit_bias=True)
-    for name, P in zip(("W1", "b1", "W2", "b2"), theirs):
+    for name, P in zip(("W1", "b1", "W2", "b2"), theirs, strict=True):
         np.testing.assert_allclose(net.params[name], P, rtol=1e-9, atol=1e-13, err_msg=name)
         assert not np.array_equal(P, start[("W1", "b1", "W2", "b2").index(name)]), "training changed nothing"
 

@@ -67,8 +67,10 @@ print(f"784-10-10: P = {P:,} parameters, batch of m = {M}")
 print(f"one forward pass (loss)          {1e3 * forward:9.3f} ms")
 print(f"numerical gradient: 2 × {P:,} passes {numerical:9.2f} s   (estimated: 2P × one pass)")
 print(f"backpropagation: forward + backward {1e3 * backprop:9.3f} ms")
-print(f"backpropagation is {numerical / backprop:,.0f} times faster; "
-      f"the backward pass costs {backprop / forward - 1:.1f} forward passes")
+print(
+    f"backpropagation is {numerical / backprop:,.0f} times faster; "
+    f"the backward pass costs {backprop / forward - 1:.1f} forward passes"
+)
 assert numerical / backprop > 100  # the page's claim, with a wide margin for a busy machine
 
 # %% [markdown]
@@ -91,7 +93,7 @@ forwards = np.array([r[1] for r in rows])
 backprops = np.array([r[2] for r in rows])
 numericals = 2 * Ps * forwards
 print(f"{'network':>11} {'P':>8} {'forward':>10} {'backprop':>10} {'numerical':>10} {'ratio':>9}")
-for h, p, f, b, n in zip(widths, Ps, forwards, backprops, numericals):
+for h, p, f, b, n in zip(widths, Ps, forwards, backprops, numericals, strict=True):
     print(f"{f'784-{h}-10':>11} {p:8,.0f} {1e3 * f:8.3f}ms {1e3 * b:8.3f}ms {n:9.2f}s {n / b:9,.0f}")
 slope_backprop = np.polyfit(np.log(Ps), np.log(backprops), 1)[0]
 slope_numerical = np.polyfit(np.log(Ps), np.log(numericals), 1)[0]
@@ -101,7 +103,7 @@ print(f"\nfitted growth: backpropagation ∝ P^{slope_backprop:.2f}, numerical g
 fig, ax = plt.subplots(figsize=(7, 4.5))
 ax.loglog(Ps, numericals, "o-", color="#c62828", label="numerical gradient (2P forward passes, estimated)")
 ax.loglog(Ps, backprops, "s-", color="#3f51b5", label="backpropagation (one forward + one backward pass)")
-for h, p, n in zip(widths, Ps, numericals):
+for h, p, n in zip(widths, Ps, numericals, strict=True):
     ax.annotate(f"784-{h}-10", (p, n), textcoords="offset points", xytext=(-10, 8), fontsize=8)
 ax.set_xlabel("number of parameters P")
 ax.set_ylabel(f"seconds for one gradient (batch of {M})")

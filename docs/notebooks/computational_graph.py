@@ -52,20 +52,49 @@ def shape(rows, cols="m"):
 
 # (name, kind, x, y): arrays are boxes, gates are circles.
 nodes = [
-    ("X", "array", 0, 0), ("W1", "array", 1, 1.6), ("@1", "gate", 1, 0),
-    ("U1", "array", 2, 0), ("b1", "array", 3, 1.6), ("+1", "gate", 3, 0),
-    ("Z1", "array", 4, 0), ("ReLU", "gate", 5, 0), ("A1", "array", 6, 0),
-    ("W2", "array", 7, 1.6), ("@2", "gate", 7, 0), ("U2", "array", 8, 0),
-    ("b2", "array", 9, 1.6), ("+2", "gate", 9, 0), ("Z2", "array", 10, 0),
-    ("softmax", "gate", 11, 0), ("A2", "array", 12, 0), ("Y", "array", 13, 1.6),
-    ("CE", "gate", 13, 0), ("J", "array", 14, 0),
+    ("X", "array", 0, 0),
+    ("W1", "array", 1, 1.6),
+    ("@1", "gate", 1, 0),
+    ("U1", "array", 2, 0),
+    ("b1", "array", 3, 1.6),
+    ("+1", "gate", 3, 0),
+    ("Z1", "array", 4, 0),
+    ("ReLU", "gate", 5, 0),
+    ("A1", "array", 6, 0),
+    ("W2", "array", 7, 1.6),
+    ("@2", "gate", 7, 0),
+    ("U2", "array", 8, 0),
+    ("b2", "array", 9, 1.6),
+    ("+2", "gate", 9, 0),
+    ("Z2", "array", 10, 0),
+    ("softmax", "gate", 11, 0),
+    ("A2", "array", 12, 0),
+    ("Y", "array", 13, 1.6),
+    ("CE", "gate", 13, 0),
+    ("J", "array", 14, 0),
 ]
 STEP = 1.6  # horizontal distance between neighbours, room for the shape labels
 where = {name: (STEP * x, y) for name, _, x, y in nodes}
-labels = {"@1": "@", "@2": "@", "+1": "+", "+2": "+", "CE": "cross-\nentropy",
-          "W1": "$W^{[1]}$", "W2": "$W^{[2]}$", "b1": "$b^{[1]}$", "b2": "$b^{[2]}$",
-          "U1": "$U^{[1]}$", "U2": "$U^{[2]}$", "Z1": "$Z^{[1]}$", "Z2": "$Z^{[2]}$",
-          "A1": "$A^{[1]}$", "A2": "$A^{[2]}$", "X": "$X$", "Y": "$Y$", "J": "$J$"}
+labels = {
+    "@1": "@",
+    "@2": "@",
+    "+1": "+",
+    "+2": "+",
+    "CE": "cross-\nentropy",
+    "W1": "$W^{[1]}$",
+    "W2": "$W^{[2]}$",
+    "b1": "$b^{[1]}$",
+    "b2": "$b^{[2]}$",
+    "U1": "$U^{[1]}$",
+    "U2": "$U^{[2]}$",
+    "Z1": "$Z^{[1]}$",
+    "Z2": "$Z^{[2]}$",
+    "A1": "$A^{[1]}$",
+    "A2": "$A^{[2]}$",
+    "X": "$X$",
+    "Y": "$Y$",
+    "J": "$J$",
+}
 # (from, to, shape on the edge, gradient flowing back on it)
 edges = [
     ("X", "@1", shape(n0), ""),
@@ -97,13 +126,19 @@ for name, kind, _, _ in nodes:
         ax.add_patch(Circle((x, y), 0.42, facecolor="#fde0c5", edgecolor="#b35806"))
         ax.text(x, y, text, ha="center", va="center", fontsize=7.5 if len(text) > 2 else 13)
     else:
-        ax.add_patch(FancyBboxPatch((x - 0.28, y - 0.22), 0.56, 0.44, boxstyle="round,pad=0.02",
-                                    facecolor="#dbe4f7", edgecolor="#3f51b5"))
+        ax.add_patch(
+            FancyBboxPatch(
+                (x - 0.28, y - 0.22), 0.56, 0.44, boxstyle="round,pad=0.02", facecolor="#dbe4f7", edgecolor="#3f51b5"
+            )
+        )
         ax.text(x, y, text, ha="center", va="center", fontsize=12)
 for start, end, forward_shape, backward in edges:
     (x0, y0), (x1, y1) = where[start], where[end]
-    ax.add_patch(FancyArrowPatch((x0, y0), (x1, y1), arrowstyle="-|>", mutation_scale=12,
-                                 shrinkA=18, shrinkB=18, color="#333333"))
+    ax.add_patch(
+        FancyArrowPatch(
+            (x0, y0), (x1, y1), arrowstyle="-|>", mutation_scale=12, shrinkA=18, shrinkB=18, color="#333333"
+        )
+    )
     xm, ym = (x0 + x1) / 2, (y0 + y1) / 2
     if y0 == y1:
         ax.text(xm, ym + 0.12, forward_shape, ha="center", va="bottom", fontsize=8)
@@ -215,8 +250,14 @@ U2 = params["W2"] @ A1
 Z2 = U2 + params["b2"]
 A2 = softmax(Z2)
 J = cross_entropy(A2, label)
-for name, value in [("U1 = W1 @ X", U1), ("Z1 = U1 + b1", Z1), ("A1 = ReLU(Z1)", A1),
-                    ("U2 = W2 @ A1", U2), ("Z2 = U2 + b2", Z2), ("A2 = softmax(Z2)", A2)]:
+for name, value in [
+    ("U1 = W1 @ X", U1),
+    ("Z1 = U1 + b1", Z1),
+    ("A1 = ReLU(Z1)", A1),
+    ("U2 = W2 @ A1", U2),
+    ("Z2 = U2 + b2", Z2),
+    ("A2 = softmax(Z2)", A2),
+]:
     print(f"{name:18} {value.ravel() + 0.0}")
 print(f"{'J = cross-entropy':18} {J:.4f}   (label {label[0]}: J = -log A2[{label[0]}])")
 
@@ -224,16 +265,23 @@ print(f"{'J = cross-entropy':18} {J:.4f}   (label {label[0]}: J = -log A2[{label
 # ### Backward, gate by gate: upstream × local
 
 # %%
-dA2 = -Y / (m * A2)                                  # cross-entropy gate
-jacobian = np.diagflat(A2) - A2 @ A2.T               # softmax gate, one column
+dA2 = -Y / (m * A2)  # cross-entropy gate
+jacobian = np.diagflat(A2) - A2 @ A2.T  # softmax gate, one column
 dZ2 = jacobian.T @ dA2
-dU2, db2 = dZ2, dZ2.sum(axis=1, keepdims=True)       # bias gate
-dW2, dA1 = dU2 @ A1.T, params["W2"].T @ dU2          # matrix-product gate
-dZ1 = dA1 * relu_prime(Z1)                           # ReLU gate
-dU1, db1 = dZ1, dZ1.sum(axis=1, keepdims=True)       # bias gate
-dW1 = dU1 @ X.T                                      # matrix-product gate
-for name, value in [("dA2", dA2), ("dZ2", dZ2), ("A2 - Y", A2 - Y), ("db2", db2), ("dA1", dA1),
-                    ("dZ1", dZ1), ("db1", db1)]:
+dU2, db2 = dZ2, dZ2.sum(axis=1, keepdims=True)  # bias gate
+dW2, dA1 = dU2 @ A1.T, params["W2"].T @ dU2  # matrix-product gate
+dZ1 = dA1 * relu_prime(Z1)  # ReLU gate
+dU1, db1 = dZ1, dZ1.sum(axis=1, keepdims=True)  # bias gate
+dW1 = dU1 @ X.T  # matrix-product gate
+for name, value in [
+    ("dA2", dA2),
+    ("dZ2", dZ2),
+    ("A2 - Y", A2 - Y),
+    ("db2", db2),
+    ("dA1", dA1),
+    ("dZ1", dZ1),
+    ("db1", db1),
+]:
     print(f"{name:7} {value.ravel() + 0.0}")
 print("dW2\n", dW2 + 0.0)
 print("dW1\n", dW1 + 0.0)
@@ -253,8 +301,10 @@ _, cache = forward_prop(params, X)
 grads = backward_prop(params, cache, label)
 for name, mine in [("dW1", dW1), ("db1", db1), ("dW2", dW2), ("db2", db2)]:
     print(f"{name}: gate by gate == backward_prop: {np.allclose(mine, grads[name], rtol=1e-12, atol=0)}")
-assert all(np.allclose(mine, grads[name], rtol=1e-12, atol=0)
-           for name, mine in [("dW1", dW1), ("db1", db1), ("dW2", dW2), ("db2", db2)])
+assert all(
+    np.allclose(mine, grads[name], rtol=1e-12, atol=0)
+    for name, mine in [("dW1", dW1), ("db1", db1), ("dW2", dW2), ("db2", db2)]
+)
 
 # %% [markdown]
 # Next: [Backpropagation](../../maths/backprop/) writes the same gates as

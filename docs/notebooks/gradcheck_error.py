@@ -31,8 +31,10 @@ params = init_params(sizes, seed=0, dtype=np.float64)
 rng = np.random.default_rng(1)
 X, Y = rng.random((sizes[0], 6)), rng.integers(0, sizes[-1], 6)
 L = len(sizes) - 1
-print(f"network {'-'.join(map(str, sizes))}, float64, {X.shape[1]} examples; "
-      f"machine epsilon u = {np.finfo(np.float64).eps:.2e}")
+print(
+    f"network {'-'.join(map(str, sizes))}, float64, {X.shape[1]} examples; "
+    f"machine epsilon u = {np.finfo(np.float64).eps:.2e}"
+)
 
 # %% [markdown]
 # ## Two errors pulling opposite ways
@@ -76,8 +78,10 @@ slope_truncation = np.polyfit(np.log10(epsilons[right]), np.log10(last[right]), 
 slope_rounding = np.polyfit(np.log10(epsilons[left]), np.log10(worst[left]), 1)[0]
 print(f"truncation side: error ∝ ε^{slope_truncation:.2f}   rounding side: error ∝ ε^{slope_rounding:.2f}")
 print(f"smallest error {worst[best]:.1e} at ε = {epsilons[best]:.0e}")
-print(f"at the default step EPSILON = {EPSILON:g}: {at_default:.1e}, "
-      f"{TOLERANCE / at_default:,.0f} times below TOLERANCE = {TOLERANCE:g}")
+print(
+    f"at the default step EPSILON = {EPSILON:g}: {at_default:.1e}, "
+    f"{TOLERANCE / at_default:,.0f} times below TOLERANCE = {TOLERANCE:g}"
+)
 # What the text below says of this curve; the page does not build if it stops being true.
 assert 1.8 < slope_truncation < 2.2 and -1.3 < slope_rounding < -0.7
 assert abs(np.log10(epsilons[best] / EPSILON)) <= 1 and at_default < TOLERANCE / 10
@@ -88,10 +92,20 @@ fig, ax = plt.subplots(figsize=(7.5, 4.8))
 ax.loglog(epsilons, worst, "o-", color="#3f51b5", label="all gradients (largest relative error)")
 ax.loglog(epsilons, last, "s--", color="#2e7d32", ms=4, label=f"$dW^{{[{L}]}}$ only (no ReLU after it)")
 anchor_t, anchor_r = np.flatnonzero(right)[0], np.flatnonzero(left)[-1]
-ax.loglog(epsilons, last[anchor_t] * (epsilons / epsilons[anchor_t]) ** 2, ":", color="gray",
-          label=r"$\propto \varepsilon^2$ (truncation)")
-ax.loglog(epsilons, worst[anchor_r] * epsilons[anchor_r] / epsilons, "-.", color="gray",
-          label=r"$\propto u/\varepsilon$ (rounding)")
+ax.loglog(
+    epsilons,
+    last[anchor_t] * (epsilons / epsilons[anchor_t]) ** 2,
+    ":",
+    color="gray",
+    label=r"$\propto \varepsilon^2$ (truncation)",
+)
+ax.loglog(
+    epsilons,
+    worst[anchor_r] * epsilons[anchor_r] / epsilons,
+    "-.",
+    color="gray",
+    label=r"$\propto u/\varepsilon$ (rounding)",
+)
 ax.axhline(TOLERANCE, color="#c62828", lw=1)
 ax.text(epsilons[0], TOLERANCE * 1.5, "TOLERANCE", color="#c62828", ha="right", fontsize=8)
 ax.axvline(EPSILON, color="#b35806", lw=1)
@@ -158,6 +172,7 @@ assert [name for name, error in errors.items() if error >= TOLERANCE] == ["dW1",
 # $db^{[1]}_k$: one-sided slopes, taken with a tiny step that stays on one
 # side of the kink, show the central difference falling between them.
 
+
 # %%
 def loss_at(b):
     shifted = {**kinked, "b1": kinked["b1"].copy()}
@@ -167,7 +182,7 @@ def loss_at(b):
 
 b0, h = kinked["b1"][k, 0], 1e-8
 analytic = backward_prop(kinked, kinked_cache, Y)["db1"][k, 0]
-above = (loss_at(b0 + h) - loss_at(b0)) / h           # the unit on: the side the point is on
+above = (loss_at(b0 + h) - loss_at(b0)) / h  # the unit on: the side the point is on
 below = (loss_at(b0 - EPSILON) - loss_at(b0 - EPSILON - h)) / h  # the unit off
 central = numerical_gradients(kinked, X, Y)["db1"][k, 0]
 print(f"backprop db1[{k}]         {analytic: .6f}")
@@ -198,6 +213,7 @@ for eps in (EPSILON, EPSILON / 10, EPSILON / 100):
 #   test: run the two perturbed forward passes and compare the ReLU masks
 #   $[Z > 0]$. Any difference means the check straddled a kink, and its
 #   verdict on that parameter says nothing about backpropagation.
+
 
 # %%
 def kinks_crossed(params, X, name, index, eps):

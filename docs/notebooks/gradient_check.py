@@ -47,16 +47,14 @@ import time
 
 import numpy as np
 
-from nn_scratch import (Network, gradient_check, numerical_gradients,
-                        relative_error, sgd)
+from nn_scratch import Network, gradient_check, numerical_gradients, relative_error, sgd
 from nn_scratch.data import load_mnist
 from nn_scratch.gradcheck import EPSILON, TOLERANCE
 from nn_scratch.maths import relu_prime
 from nn_scratch.network import backward_prop, forward_prop
 
 for dtype in (np.float32, np.float64):
-    print(f"{np.dtype(dtype).name}: machine epsilon "
-          f"{np.finfo(dtype).eps:.1e}")
+    print(f"{np.dtype(dtype).name}: machine epsilon {np.finfo(dtype).eps:.1e}")
 print(f"the check: float64, step EPSILON = {EPSILON:g}, pass below TOLERANCE = {TOLERANCE:g}")
 
 # %% [markdown]
@@ -70,8 +68,7 @@ print(f"the check: float64, step EPSILON = {EPSILON:g}, pass below TOLERANCE = {
 # %%
 mnist = load_mnist(dtype=np.float64, n_train=10_000, n_test=100)
 net = Network((784, 10, 10), init="he", seed=0, dtype=np.float64)
-sgd(net, mnist.X_train, mnist.Y_train, alpha=0.1, epochs=1,
-    batch_size=64, seed=0)
+sgd(net, mnist.X_train, mnist.Y_train, alpha=0.1, epochs=1, batch_size=64, seed=0)
 X, Y = mnist.X_test[:, :5], mnist.Y_test[:5]
 n_params = sum(P.size for P in net.params.values())
 print(f"{n_params:,} parameters; X {X.shape}, Y {Y}")
@@ -79,8 +76,7 @@ print(f"{n_params:,} parameters; X {X.shape}, Y {Y}")
 start = time.perf_counter()
 errors = gradient_check(net, X, Y, per_parameter=True)
 seconds = time.perf_counter() - start
-print(f"checked in {seconds:.1f} s "
-      f"({2 * n_params:,} forward passes)\n")
+print(f"checked in {seconds:.1f} s ({2 * n_params:,} forward passes)\n")
 for name, error in errors.items():
     shape = str(net.params[name[1:]].shape)
     verdict = "ok" if error < TOLERANCE else "WRONG"
@@ -101,11 +97,12 @@ for name, error in errors.items():
 # update $db^{[1]}_k = \frac1m \sum_{k'}\sum_i dZ^{[1]}_{k',i}$. Here is
 # backpropagation written out for two layers, with that bug in it:
 
+
 # %%
 def backward_prop_broken(params, cache, Y):
     m = Y.shape[0]
     dZ2 = cache["A2"].copy()
-    dZ2[Y, np.arange(m)] -= 1               # dZ2 = A2 − one_hot(Y)
+    dZ2[Y, np.arange(m)] -= 1  # dZ2 = A2 − one_hot(Y)
     dW2 = dZ2 @ cache["A1"].T / m
     db2 = dZ2.sum(axis=1, keepdims=True) / m
     dZ1 = (params["W2"].T @ dZ2) * relu_prime(cache["Z1"])

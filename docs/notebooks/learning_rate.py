@@ -27,8 +27,7 @@ mnist = load_mnist(n_train=10_000)
 X_train, Y_train = mnist.X_train, mnist.Y_train
 X_test, Y_test = mnist.X_test, mnist.Y_test
 m = X_train.shape[1]
-print(f"training on X_train {X_train.shape}, "
-      f"testing on X_test {X_test.shape}")
+print(f"training on X_train {X_train.shape}, testing on X_test {X_test.shape}")
 
 # %% [markdown]
 # ## Full batch or mini-batches, at equal epochs
@@ -50,13 +49,14 @@ for B in (m, 1000, 100, 10):
     start = time.perf_counter()
     if B == m:
         name = f"full batch ({m:,})"
-        history = gradient_descent(net, X_train, Y_train, alpha=ALPHA,
-                                   iterations=EPOCHS, log_every=1,
-                                   X_val=X_test, Y_val=Y_test)
+        history = gradient_descent(
+            net, X_train, Y_train, alpha=ALPHA, iterations=EPOCHS, log_every=1, X_val=X_test, Y_val=Y_test
+        )
     else:
         name = f"batch {B:,}"
-        history = sgd(net, X_train, Y_train, alpha=ALPHA, epochs=EPOCHS,
-                      batch_size=B, seed=0, X_val=X_test, Y_val=Y_test)
+        history = sgd(
+            net, X_train, Y_train, alpha=ALPHA, epochs=EPOCHS, batch_size=B, seed=0, X_val=X_test, Y_val=Y_test
+        )
     seconds = time.perf_counter() - start
     runs[name] = history
     accuracy = history.val_accuracy[-1]
@@ -67,14 +67,15 @@ for name, steps, seconds, accuracy in rows:
     print(f"{name:19} {steps:8,} {seconds:8.2f} {accuracy:14.2%}")
 by_name = {name: (seconds, accuracy) for name, _, seconds, accuracy in rows}
 (s10, a10), (s100, a100) = by_name["batch 10"], by_name["batch 100"]
-display(Markdown(
-    f"Batches of 10 reached {a10:.2%} against {a100:.2%} for batches of 100 "
-    f"({'better' if a10 > a100 else 'no better'}), and their epochs took {s10 / s100:.1f} times as long."
-))
+display(
+    Markdown(
+        f"Batches of 10 reached {a10:.2%} against {a100:.2%} for batches of 100 "
+        f"({'better' if a10 > a100 else 'no better'}), and their epochs took {s10 / s100:.1f} times as long."
+    )
+)
 
 # %%
-fig = plot_history(runs, x="epoch", val_label="test",
-                   title=f"Same data and α = {ALPHA}, four batch sizes")
+fig = plot_history(runs, x="epoch", val_label="test", title=f"Same data and α = {ALPHA}, four batch sizes")
 
 # %% [markdown]
 # Per epoch, mini-batches win by far: ten epochs of full-batch descent are
@@ -98,16 +99,24 @@ print(f"batch size {BATCH_SIZE}, {EPOCHS} epochs per learning rate, loss logged 
 runs, nets = {}, {}
 for alpha in ALPHAS:
     net = Network((784, 10, 10), init="he", seed=0)
-    runs[f"α = {alpha:g}"] = sgd(net, X_train, Y_train, alpha=alpha,
-                                 epochs=EPOCHS, batch_size=BATCH_SIZE, seed=0,
-                                 log_every=LOG_EVERY, X_val=X_test, Y_val=Y_test)
+    runs[f"α = {alpha:g}"] = sgd(
+        net,
+        X_train,
+        Y_train,
+        alpha=alpha,
+        epochs=EPOCHS,
+        batch_size=BATCH_SIZE,
+        seed=0,
+        log_every=LOG_EVERY,
+        X_val=X_test,
+        Y_val=Y_test,
+    )
     nets[alpha] = net
     accuracy = net.accuracy(X_test, Y_test)
     print(f"α = {alpha:<4g}  test accuracy {accuracy:7.2%}")
 
 # %%
-fig = plot_history(runs, x="epoch", val_label="test",
-                   title="Mini-batch SGD (batch 100), four values of α")
+fig = plot_history(runs, x="epoch", val_label="test", title="Mini-batch SGD (batch 100), four values of α")
 
 # %% [markdown]
 # Too small an $\alpha$ learns slowly; a good one learns fast; too large a
@@ -124,8 +133,7 @@ for alpha, net in nets.items():
     A1 = net.forward(X_train)[1]["A1"]
     dead = np.count_nonzero(A1.max(axis=1) == 0)
     digits = np.unique(net.predict(X_test)).size
-    print(f"α = {alpha:<4g}  dead hidden units: {dead:2} of 10;  "
-          f"different digits predicted on the test set: {digits}")
+    print(f"α = {alpha:<4g}  dead hidden units: {dead:2} of 10;  different digits predicted on the test set: {digits}")
 
 # %% [markdown]
 # ## When training diverges
@@ -145,23 +153,26 @@ outcomes = {}
 for alpha in (1.0, 1e2, 1e4, 1e6, 1e8):
     net = Network((784, 10, 10), init="uniform", seed=0)
     try:
-        history = gradient_descent(net, X_train, Y_train, alpha=alpha,
-                                   iterations=10, log_every=1,
-                                   X_val=X_test, Y_val=Y_test)
+        history = gradient_descent(
+            net, X_train, Y_train, alpha=alpha, iterations=10, log_every=1, X_val=X_test, Y_val=Y_test
+        )
     except DivergenceError as err:
         print(f"α = {alpha:<5g}  DivergenceError: {err}")
         outcomes[f"α = {alpha:g}"] = err
     else:
         loss, accuracy = history.loss[-1], history.train_accuracy[-1]
-        print(f"α = {alpha:<5g}  finished: loss {loss:7.3f}, "
-              f"training accuracy {accuracy:.2%}")
+        print(f"α = {alpha:<5g}  finished: loss {loss:7.3f}, training accuracy {accuracy:.2%}")
         outcomes[f"α = {alpha:g}"] = history
 loud = [name for name, run in outcomes.items() if isinstance(run, DivergenceError)]
-silent = [name for name, run in outcomes.items() if not isinstance(run, DivergenceError) and run.train_accuracy[-1] < 0.5]
-display(Markdown(
-    f"Stopped with `DivergenceError`: {', '.join(loud) or 'none'}. Finished without an error but "
-    f"below 50 % training accuracy: {', '.join(silent) or 'none'}."
-))
+silent = [
+    name for name, run in outcomes.items() if not isinstance(run, DivergenceError) and run.train_accuracy[-1] < 0.5
+]
+display(
+    Markdown(
+        f"Stopped with `DivergenceError`: {', '.join(loud) or 'none'}. Finished without an error but "
+        f"below 50 % training accuracy: {', '.join(silent) or 'none'}."
+    )
+)
 
 # %% [markdown]
 # A run can fail silently (finishing with a finite loss and a useless network)
@@ -171,6 +182,5 @@ display(Markdown(
 # axis is logarithmic here, to fit the failed runs.
 
 # %%
-fig = plot_history(outcomes, x="step", val_label="test",
-                   title="Full-batch gradient descent, ever larger α")
+fig = plot_history(outcomes, x="step", val_label="test", title="Full-batch gradient descent, ever larger α")
 fig.axes[0].set_yscale("log")

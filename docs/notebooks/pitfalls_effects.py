@@ -48,17 +48,21 @@ print("recipe:", ", ".join(f"{k} = {v}" for k, v in RECIPE.items()), f"; seeds {
 # $\sqrt{2/n_{\text{in}}}$, which depends on the layer:
 
 # %%
-display(Markdown(
-    f"U(−0.5, 0.5) has standard deviation {np.sqrt(1 / 12):.2f}; He gives {np.sqrt(2 / 784):.2f} for the "
-    f"784 inputs of the first layer ({np.sqrt(1 / 12) / np.sqrt(2 / 784):.1f} times smaller) and "
-    f"{np.sqrt(2 / 10):.2f} for the 10 inputs of the second."
-))
+display(
+    Markdown(
+        f"U(−0.5, 0.5) has standard deviation {np.sqrt(1 / 12):.2f}; He gives {np.sqrt(2 / 784):.2f} for the "
+        f"784 inputs of the first layer ({np.sqrt(1 / 12) / np.sqrt(2 / 784):.1f} times smaller) and "
+        f"{np.sqrt(2 / 10):.2f} for the 10 inputs of the second."
+    )
+)
 for init in ("uniform", "he"):
     net = Network((784, 10, 10), init=init, seed=0)
     A2, cache = net.forward(X_train[:, :5000])
-    print(f"init={init:7}: at initialisation, on 5,000 training images, Z1 has std {cache['Z1'].std():.2f}, "
-          f"Z2 std {cache['Z2'].std():.2f}, and the loss is {cross_entropy(A2, Y_train[:5000]):.2f} "
-          f"(log 10 = {np.log(10):.2f} for a uniform guess)")
+    print(
+        f"init={init:7}: at initialisation, on 5,000 training images, Z1 has std {cache['Z1'].std():.2f}, "
+        f"Z2 std {cache['Z2'].std():.2f}, and the loss is {cross_entropy(A2, Y_train[:5000]):.2f} "
+        f"(log 10 = {np.log(10):.2f} for a uniform guess)"
+    )
 
 # %% [markdown]
 # A ReLU unit whose pre-activation $Z^{[1]}$ is negative for *every* training
@@ -83,9 +87,11 @@ for init in ("uniform", "he"):
         if seed == 0:
             curves[f"{init}, seed 0"] = history
 for init in ("uniform", "he"):
-    print(f"init={init:7}: dead hidden units after training, per seed: {dead[init]}; "
-          f"test accuracy {min(accuracy[init]):.2%} – {max(accuracy[init]):.2%} "
-          f"(mean {np.mean(accuracy[init]):.2%})")
+    print(
+        f"init={init:7}: dead hidden units after training, per seed: {dead[init]}; "
+        f"test accuracy {min(accuracy[init]):.2%} – {max(accuracy[init]):.2%} "
+        f"(mean {np.mean(accuracy[init]):.2%})"
+    )
 
 # %%
 fig = plot_history(curves, x="epoch", val_label="test", title="784-10-10, SGD: U(−0.5, 0.5) against He initialisation")

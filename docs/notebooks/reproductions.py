@@ -35,6 +35,7 @@ from nn_scratch import Network, backward_prop, cross_entropy, forward_prop, grad
 from nn_scratch.data import load_mnist
 from nn_scratch.plots import plot_history
 
+
 def repo_file(relative: str) -> Path:
     """Find ``relative`` from the repository root, wherever this notebook runs."""
     for folder in (Path.cwd(), *Path.cwd().parents):
@@ -86,14 +87,20 @@ print(f"training accuracy {zhang_history.train_accuracy[-1]:.2%}, test accuracy 
 # %%
 as_written = json.loads(repo_file("docs/data/tutorial-784-10-10.json").read_text(encoding="utf-8"))
 tw, tp = as_written["training"], as_written["provenance"]
-print(f"{tw['method']}, α = {tw['alpha']}, {tw['iterations']} iterations, {tw['n_train']:,} training images "
-      f"(the tutorial's m = {tw['m_as_written']:,}), {as_written['network']['dtype']}; tested on {tw['n_test']:,} images")
+print(
+    f"{tw['method']}, α = {tw['alpha']}, {tw['iterations']} iterations, {tw['n_train']:,} training images "
+    f"(the tutorial's m = {tw['m_as_written']:,}), {as_written['network']['dtype']}; tested on {tw['n_test']:,} images"
+)
 for run in as_written["runs"]:
-    print(f"seed {run['seed']}: the tutorial's code as written {run['as_written_test_accuracy']:.2%}, "
-          f"nn_scratch {run['nn_scratch_test_accuracy']:.2%} "
-          f"({100 * (run['nn_scratch_test_accuracy'] - run['as_written_test_accuracy']):+.2f} points)")
-print(f"run: {tp['command']}, {tp['started_utc']}, {tp['processor']}, {tp['cpu_count']} cores, "
-      f"load average {tp['load_average_start']:.1f}, {tp['wall_time_s']:.0f} s")
+    print(
+        f"seed {run['seed']}: the tutorial's code as written {run['as_written_test_accuracy']:.2%}, "
+        f"nn_scratch {run['nn_scratch_test_accuracy']:.2%} "
+        f"({100 * (run['nn_scratch_test_accuracy'] - run['as_written_test_accuracy']):+.2f} points)"
+    )
+print(
+    f"run: {tp['command']}, {tp['started_utc']}, {tp['processor']}, {tp['cpu_count']} cores, "
+    f"load average {tp['load_average_start']:.1f}, {tp['wall_time_s']:.0f} s"
+)
 print(f"SHA-256 of the MNIST arrays: {tp['data_sha256'][:16]}…")
 
 # %% [markdown]
@@ -128,7 +135,10 @@ print(f"  spread {chunks.min():.1%} – {chunks.max():.1%}; on all 10,000 images
 # %%
 sizes = (784, 500, 150, 10)
 # per layer: W A forward and dZ A^T backward, plus W^T dZ for every layer above the first; 2 FLOPs per multiply-add
-flops = sum((2 if l == 0 else 3) * 2 * n_in * n_out * X_train.shape[1] for l, (n_in, n_out) in enumerate(zip(sizes, sizes[1:])))
+flops = sum(
+    (2 if l == 0 else 3) * 2 * n_in * n_out * X_train.shape[1]
+    for l, (n_in, n_out) in enumerate(zip(sizes, sizes[1:], strict=True))
+)
 print(f"one full-batch iteration of 784-500-150-10: about {flops / 1e9:.0f} GFLOP of matrix products")
 biswas = json.loads(repo_file("docs/data/biswas-784-500-150-10.json").read_text(encoding="utf-8"))
 prov, train_cfg = biswas["provenance"], biswas["training"]
@@ -138,7 +148,10 @@ rows = [
     ("started / finished (UTC)", f"{prov['started_utc']} / {prov['finished_utc'] or 'not finished'}"),
     ("wall time", f"{prov['wall_time_s'] / 60:.1f} min"),
     ("machine", f"{prov['cpu_count']} CPUs ({prov['processor']}), {prov['machine']}, shared with other jobs"),
-    ("software", f"NumPy {prov['numpy_version']}, Python {prov['python_version']}, nn_scratch {prov['nn_scratch_version']}"),
+    (
+        "software",
+        f"NumPy {prov['numpy_version']}, Python {prov['python_version']}, nn_scratch {prov['nn_scratch_version']}",
+    ),
     ("arithmetic", f"{train_cfg['dtype']} (the tutorial's CuPy arrays are float64)"),
     ("data", f"{train_cfg['n_train']:,} training, {train_cfg['n_test']:,} test images"),
     ("iterations run", f"{done} of {train_cfg['iterations']} ({biswas['status']})"),
@@ -167,15 +180,30 @@ if gpu_path.is_file():
     gpu = json.loads(gpu_path.read_text(encoding="utf-8"))
     head = ("library", "GPU", "dtype", "iterations", "wall time", "official test accuracy")
     cells = [
-        (r["library"], r["device"], r["dtype"], f"{r['completed_iterations']:,} ({r['status']})",
-         f"{r['wall_time_s']:.1f} s", f"{r['result']['test_accuracy']:.2%}")
+        (
+            r["library"],
+            r["device"],
+            r["dtype"],
+            f"{r['completed_iterations']:,} ({r['status']})",
+            f"{r['wall_time_s']:.1f} s",
+            f"{r['result']['test_accuracy']:.2%}",
+        )
         for r in gpu["runs"]
     ]
-    display(HTML("<table><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr>"
-                 + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in cells) + "</table>"))
+    display(
+        HTML(
+            "<table><tr>"
+            + "".join(f"<th>{h}</th>" for h in head)
+            + "</tr>"
+            + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in cells)
+            + "</table>"
+        )
+    )
 else:
-    print(f"No GPU run has been measured yet: {gpu_path.name} is not in the repository, "
-          "so there is no GPU time or accuracy to show.")
+    print(
+        f"No GPU run has been measured yet: {gpu_path.name} is not in the repository, "
+        "so there is no GPU time or accuracy to show."
+    )
 
 
 # %% [markdown]
@@ -183,6 +211,7 @@ else:
 #
 # Loss and accuracy against the number of gradient-descent iterations. Solid
 # lines are the training set, dashed lines the official test set.
+
 
 # %%
 def history_from_json(h: dict) -> dict:
@@ -219,8 +248,10 @@ params = init_params((784, 500, 150, 10), init="normal", seed=train_cfg["seed"],
 A3, cache = forward_prop(params, X_train[:, :2000])
 grads = backward_prop(params, cache, Y_train[:2000])
 for l in (1, 2, 3):
-    print(f"layer {l}: std of Z{l} {cache[f'Z{l}'].std():.2g};  |dW{l}| / |W{l}| = "
-          f"{np.linalg.norm(grads[f'dW{l}']) / np.linalg.norm(params[f'W{l}']):.2g}")
+    print(
+        f"layer {l}: std of Z{l} {cache[f'Z{l}'].std():.2g};  |dW{l}| / |W{l}| = "
+        f"{np.linalg.norm(grads[f'dW{l}']) / np.linalg.norm(params[f'W{l}']):.2g}"
+    )
 print(f"loss {cross_entropy(A3, Y_train[:2000]):.4f} (log 10 = {np.log(10):.4f})")
 
 # %% [markdown]
@@ -237,8 +268,10 @@ print(f"Biswas: test accuracy {b_acc[0]:.1%} at iteration 0, {b_acc[np.searchsor
 if (b_acc > 0.2).any():
     print(f"first above 20% at iteration {b_steps[np.argmax(b_acc > 0.2)]}")
 i_100 = np.searchsorted(b_steps, b_steps[-1] - 100)
-print(f"{b_acc[i_100]:.2%} at iteration {b_steps[i_100]}, {b_acc[-1]:.2%} at iteration {b_steps[-1]}: "
-      f"{100 * (b_acc[-1] - b_acc[i_100]):+.2f} points in the last {b_steps[-1] - b_steps[i_100]} iterations")
+print(
+    f"{b_acc[i_100]:.2%} at iteration {b_steps[i_100]}, {b_acc[-1]:.2%} at iteration {b_steps[-1]}: "
+    f"{100 * (b_acc[-1] - b_acc[i_100]):+.2f} points in the last {b_steps[-1] - b_steps[i_100]} iterations"
+)
 
 # %% [markdown]
 # ## A better recipe for the same small network
@@ -260,8 +293,10 @@ print(f"{b_acc[i_100]:.2%} at iteration {b_steps[i_100]}, {b_acc[-1]:.2%} at ite
 # %%
 BETTER = dict(alpha=0.05, epochs=5, batch_size=64, momentum=0.9)
 
-print(f"weight std: U(-0.5, 0.5) {np.sqrt(1 / 12):.3f}, He for 784 inputs {np.sqrt(2 / 784):.3f} "
-      f"(ratio {np.sqrt(1 / 12) / np.sqrt(2 / 784):.1f})")
+print(
+    f"weight std: U(-0.5, 0.5) {np.sqrt(1 / 12):.3f}, He for 784 inputs {np.sqrt(2 / 784):.3f} "
+    f"(ratio {np.sqrt(1 / 12) / np.sqrt(2 / 784):.1f})"
+)
 better = Network((784, 10, 10), init="he", seed=0)
 start = time.perf_counter()
 # 938 steps per epoch = 7 × 134: log 7 times per epoch, the last time at the very end
@@ -276,6 +311,7 @@ print(f"training accuracy {better_train:.2%}, test accuracy {better_test:.2%}")
 # training set, on a logarithmic axis (the SGD curves start after a seventh of
 # an epoch, the full-batch ones after the first logged iteration; the SGD
 # training curve is the average over the batches since the previous point):
+
 
 # %%
 def without_step_0(h: dict) -> dict:
@@ -296,6 +332,7 @@ for ax in fig.axes:
 
 # %% [markdown]
 # ## All results, on the official test set
+
 
 # %%
 def pct(x):

@@ -35,12 +35,10 @@ X_train, Y_train = mnist.X_train, mnist.Y_train
 X_test, Y_test = mnist.X_test, mnist.Y_test
 print(f"X_train {X_train.shape} {X_train.dtype}, Y_train {Y_train.shape}")
 print(f"X_test  {X_test.shape} {X_test.dtype}, Y_test  {Y_test.shape}")
-print(f"pixels in [{X_train.min()}, {X_train.max()}], "
-      f"labels {np.unique(Y_train)}")
+print(f"pixels in [{X_train.min()}, {X_train.max()}], labels {np.unique(Y_train)}")
 
 # %%
-fig = plot_digits(X_train[:, :20], labels=Y_train[:20],
-                  title="The first 20 training images and their labels")
+fig = plot_digits(X_train[:, :20], labels=Y_train[:20], title="The first 20 training images and their labels")
 
 # %% [markdown]
 # ## The network and the training loop
@@ -79,16 +77,14 @@ ALPHA = 0.1
 
 net = Network((784, 10, 10), init="uniform", seed=0)
 start = time.perf_counter()
-history = gradient_descent(net, X_train, Y_train, alpha=ALPHA,
-                           iterations=ITERATIONS, log_every=10,
-                           X_val=X_test, Y_val=Y_test)
+history = gradient_descent(
+    net, X_train, Y_train, alpha=ALPHA, iterations=ITERATIONS, log_every=10, X_val=X_test, Y_val=Y_test
+)
 seconds = time.perf_counter() - start
-print(f"{ITERATIONS} iterations in {seconds:.1f} s "
-      f"({1000 * seconds / ITERATIONS:.0f} ms per iteration)")
+print(f"{ITERATIONS} iterations in {seconds:.1f} s ({1000 * seconds / ITERATIONS:.0f} ms per iteration)")
 
 # %%
-fig = plot_history(history, x="step", val_label="test",
-                   title=f"Full-batch gradient descent, α = {ALPHA}")
+fig = plot_history(history, x="step", val_label="test", title=f"Full-batch gradient descent, α = {ALPHA}")
 
 # %% [markdown]
 # For full-batch descent a step, an iteration and an epoch are the same
@@ -102,8 +98,7 @@ acc_before = history.val_accuracy[before]
 acc_after = history.val_accuracy[-1]
 print(f"test accuracy at iteration {ITERATIONS - 50}: {acc_before:.2%}")
 print(f"test accuracy at iteration {ITERATIONS}: {acc_after:.2%}")
-print(f"gain over the last 50 iterations: "
-      f"{100 * (acc_after - acc_before):+.1f} percentage points")
+print(f"gain over the last 50 iterations: {100 * (acc_after - acc_before):+.1f} percentage points")
 
 # %% [markdown]
 # ## Test accuracy
@@ -114,8 +109,7 @@ print(f"gain over the last 50 iterations: "
 predictions = net.predict(X_test)
 right = np.count_nonzero(predictions == Y_test)
 print(f"training accuracy: {net.accuracy(X_train, Y_train):.2%}")
-print(f"test accuracy:     {net.accuracy(X_test, Y_test):.2%} "
-      f"({right:,} of {Y_test.size:,} test images right)")
+print(f"test accuracy:     {net.accuracy(X_test, Y_test):.2%} ({right:,} of {Y_test.size:,} test images right)")
 
 # %% [markdown]
 # ## What the network says about test images
@@ -124,8 +118,7 @@ print(f"test accuracy:     {net.accuracy(X_test, Y_test):.2%} "
 # prediction is red, with the true label in brackets.
 
 # %%
-fig = plot_digits(X_test[:, :30], labels=Y_test[:30],
-                  predictions=predictions[:30])
+fig = plot_digits(X_test[:, :30], labels=Y_test[:30], predictions=predictions[:30])
 
 # %% [markdown]
 # And 20 of the test images it gets wrong:
@@ -134,8 +127,7 @@ fig = plot_digits(X_test[:, :30], labels=Y_test[:30],
 wrong = np.flatnonzero(predictions != Y_test)
 print(f"{wrong.size:,} test images are misclassified; the first 20:")
 first = wrong[:20]
-fig = plot_digits(X_test[:, first], labels=Y_test[first],
-                  predictions=predictions[first])
+fig = plot_digits(X_test[:, first], labels=Y_test[first], predictions=predictions[first])
 
 # %% [markdown]
 # Ten hidden units are very few, and full-batch gradient descent with a small

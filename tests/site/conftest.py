@@ -148,8 +148,10 @@ def site_url(built_site, site_port) -> str:
                 break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"http.server did not start on port {port} (exit code {server.poll()}); "
-                                "was the port taken since the build chose it?")
+                    pytest.fail(
+                        f"http.server did not start on port {port} (exit code {server.poll()}); "
+                        "was the port taken since the build chose it?"
+                    )
                 time.sleep(0.05)
         yield f"http://127.0.0.1:{port}/"
     finally:

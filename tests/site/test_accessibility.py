@@ -93,14 +93,22 @@ def test_no_serious_axe_violation_on_any_page(built_site, site_url, browser):
     if not AXE.exists():
         # Like the other browser prerequisites: skipped on a developer's machine, a failure in CI.
         missing = f"{AXE} is missing (npm ci --prefix tests/site)"
-        pytest.fail(missing) if os.environ.get("CI", "").lower() not in ("", "0", "false", "no") else pytest.skip(missing)
+        pytest.fail(missing) if os.environ.get("CI", "").lower() not in ("", "0", "false", "no") else pytest.skip(
+            missing
+        )
     pages = built_pages(built_site)
     assert len(pages) > 20, pages
     outside, tabs = [], {}
     for scheme in SCHEMES:
         context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
-        context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(site_url)
-                      else (outside.append(route.request.url), route.abort()))
+        context.route(
+            "**/*",
+            lambda route: (
+                route.continue_()
+                if route.request.url.startswith(site_url)
+                else (outside.append(route.request.url), route.abort())
+            ),
+        )
         tabs[scheme] = context.new_page()
     failures, counts = [], {scheme: {} for scheme in SCHEMES}
     start = time.perf_counter()
@@ -116,8 +124,10 @@ def test_no_serious_axe_violation_on_any_page(built_site, site_url, browser):
     finally:
         for page in tabs.values():
             page.context.close()
-    print(f"\naxe-core on {len(pages)} pages, light and dark, in {time.perf_counter() - start:.1f} s; "
-          f"violations (elements) by rule: {counts}")
+    print(
+        f"\naxe-core on {len(pages)} pages, light and dark, in {time.perf_counter() - start:.1f} s; "
+        f"violations (elements) by rule: {counts}"
+    )
     assert outside == [], "requests left 127.0.0.1"
     assert not failures, "serious or critical WCAG A/AA violations:\n" + "\n".join(failures)
 

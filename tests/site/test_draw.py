@@ -25,7 +25,9 @@ WIDE = "mnist-784-100-10.json"
 # Strokes as lists of points, in fractions of the canvas (row, column) — a hand's
 # "1" leans a little; the "0" is a tilted oval.
 ONE = [[(0.12, 0.55), (0.5, 0.51), (0.88, 0.47)]]
-ZERO = [[(0.5 + 0.36 * math.sin(t) + 0.04 * math.cos(t), 0.5 + 0.24 * math.cos(t)) for t in np.linspace(0, 2 * math.pi, 41)]]
+ZERO = [
+    [(0.5 + 0.36 * math.sin(t) + 0.04 * math.cos(t), 0.5 + 0.24 * math.cos(t)) for t in np.linspace(0, 2 * math.pi, 41)]
+]
 
 
 def _frames(page, n=2):
@@ -171,7 +173,7 @@ def test_drawing_with_a_finger(new_page, site_url, nets):
         cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": point})
 
     touch("touchStart", y, x)
-    for (y0, x0), (y1, x1) in zip(ONE[0], rest):
+    for (y0, x0), (y1, x1) in zip(ONE[0], rest, strict=True):
         for t in np.linspace(0, 1, 6)[1:]:
             touch("touchMove", y0 + t * (y1 - y0), x0 + t * (x1 - x0))
     cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})

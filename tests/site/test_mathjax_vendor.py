@@ -55,7 +55,9 @@ def test_vendored_files_are_the_scripts_selection():
     assert "LICENSE" in sums and "Apache License" in (VENDOR / "LICENSE").read_text()
     assert all(vendor_mathjax.selected(p) for p in sums if p != "LICENSE")
     # What tex-mml-chtml.js loads by itself: its fonts, and the TeX extensions of autoload.
-    assert {f"output/chtml/fonts/woff-v2/MathJax_{f}.woff" for f in ("Main-Regular", "Math-Italic", "Zero")} <= set(sums)
+    assert {f"output/chtml/fonts/woff-v2/MathJax_{f}.woff" for f in ("Main-Regular", "Math-Italic", "Zero")} <= set(
+        sums
+    )
     assert {"input/tex/extensions/cancel.js", "input/tex/extensions/boldsymbol.js"} <= set(sums)
 
 
@@ -77,4 +79,3 @@ def test_mkdocs_loads_the_configuration_then_the_vendored_mathjax():
     remote = [s for s in scripts + list(config.get("extra_css", [])) if re.match(r"(https?:)?//", str(s))]
     assert remote == []
     assert config["theme"]["font"] is False
-

@@ -60,7 +60,9 @@ def test_default_run_learns_and_matches_the_build(new_page, site_url, artifacts)
     # Keyboard: Tab to Train, which shows a focus ring, and press Enter.
     page.focus("#nn-pg-seed")
     page.keyboard.press("Tab")
-    focused = page.evaluate("() => [document.activeElement.className, getComputedStyle(document.activeElement).outlineStyle]")
+    focused = page.evaluate(
+        "() => [document.activeElement.className, getComputedStyle(document.activeElement).outlineStyle]"
+    )
     assert "nn-pg__train" in focused[0] and focused[1] != "none", focused
     start = time.perf_counter()
     page.keyboard.press("Enter")
@@ -122,7 +124,11 @@ def test_default_run_learns_and_matches_the_build(new_page, site_url, artifacts)
 @pytest.mark.parametrize("how", ["keyboard", "touch"])
 def test_pause_stops_the_counter_and_reset_clears_it(new_page, site_url, how):
     touch = how == "touch"
-    page = _open(new_page, site_url, **({"has_touch": True, "is_mobile": True, "viewport": {"width": 412, "height": 860}} if touch else {}))
+    page = _open(
+        new_page,
+        site_url,
+        **({"has_touch": True, "is_mobile": True, "viewport": {"width": 412, "height": 860}} if touch else {}),
+    )
 
     def press(selector):
         if touch:

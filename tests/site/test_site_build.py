@@ -14,8 +14,18 @@ from sitepages import DOCS, MKDOCS_WARNING, REPO, html_file
 _REMOTE = re.compile(r"^\s*(?:https?:)?//", re.I)
 _CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+)|@import\s+["']([^"']+)""", re.I)
 # <link rel=…> values that make the browser fetch or connect (canonical, alternate, … do not).
-_FETCHING_RELS = {"stylesheet", "icon", "apple-touch-icon", "manifest", "preload", "modulepreload", "prefetch",
-                  "preconnect", "dns-prefetch", "mask-icon"}
+_FETCHING_RELS = {
+    "stylesheet",
+    "icon",
+    "apple-touch-icon",
+    "manifest",
+    "preload",
+    "modulepreload",
+    "prefetch",
+    "preconnect",
+    "dns-prefetch",
+    "mask-icon",
+}
 
 
 class _FetchedURLs(HTMLParser):
@@ -190,7 +200,7 @@ def test_notebook_template_scripts_are_all_removed(tmp_path):
     from mkdocs_jupyter import convert
 
     notebook = tmp_path / "demo.py"
-    notebook.write_text('# %% [markdown]\n# Some maths: $a^2$\n\n# %%\nx = 1\n', encoding="utf-8")
+    notebook.write_text("# %% [markdown]\n# Some maths: $a^2$\n\n# %%\nx = 1\n", encoding="utf-8")
     html = convert.nb2html(str(notebook), execute=False, custom_mathjax_url="https://cdn.example/mathjax.js")
     assert "cdn.example" in html and "cdnjs.cloudflare.com" in html  # what the hook has to remove
     cleaned = _hook("jupyter_exec").strip_remote_scripts(html)
@@ -204,7 +214,10 @@ def test_docstring_roles_became_links(built_site):
     leftovers, links = [], 0
     for path in sorted(built_site.joinpath("reference").rglob("index.html")):
         html = path.read_text(encoding="utf-8")
-        leftovers += [f"{path.relative_to(built_site)}: {m}" for m in re.findall(r":(?:func|class|meth|mod|data|attr|exc):<code>", html)]
+        leftovers += [
+            f"{path.relative_to(built_site)}: {m}"
+            for m in re.findall(r":(?:func|class|meth|mod|data|attr|exc):<code>", html)
+        ]
         links += len(re.findall(r'<a class="autorefs autorefs-internal"', html))
     assert leftovers == []
     assert links > 0
