@@ -352,6 +352,10 @@ def sgd(
     forward, backward = _hooks(forward, backward, xp)
     alpha_0 = alpha
     m = X.shape[1]
+    # Mini-batches are gathered as rows of Xᵀ, each example contiguous. NumPy's take copies a
+    # whole array that is not row-major, so Xᵀ is made row-major once here (MNIST already is:
+    # X is the transposed view of its m × 784 images), never once per step.
+    XT = np.ascontiguousarray(X.T) if xp is np else X.T
     steps_per_epoch = math.ceil(m / batch_size)
     rng = np.random.default_rng(seed)
     velocity = {"d" + k: xp.zeros_like(P) for k, P in net.params.items()} if momentum else None
@@ -383,7 +387,7 @@ def sgd(
                     Xb, Yb = X[:, start : start + batch_size], Y[start : start + batch_size]
                 else:
                     idx = order[start : start + batch_size]
-                    Xb, Yb = xp.take(X, idx, axis=1), xp.take(Y, idx, axis=0)
+                    Xb, Yb = xp.take(XT, idx, axis=0).T, xp.take(Y, idx, axis=0)
                 train_step(
                     net.params,
                     Xb,
