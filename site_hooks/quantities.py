@@ -8,6 +8,7 @@ one cannot drift from the code. Nothing trains; this takes milliseconds.
 
 from __future__ import annotations
 
+from itertools import pairwise
 import fields
 
 MNIST_TRAIN = 60_000  # images in the official training file (its IDX header says so; the loader checks it)
@@ -26,7 +27,7 @@ def flops_per_step(layer_sizes: tuple[int, ...], batch_size: int) -> int:
     3196000
     """
     total = 0
-    for l, (n_in, n_out) in enumerate(zip(layer_sizes, layer_sizes[1:], strict=True)):
+    for l, (n_in, n_out) in enumerate(pairwise(layer_sizes)):
         products = 3 if l > 0 else 2
         total += products * 2 * n_in * n_out * batch_size
     return total

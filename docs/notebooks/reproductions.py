@@ -24,6 +24,7 @@
 # many copies of these networks do.
 
 # %%
+import itertools
 import json
 import time
 from pathlib import Path
@@ -137,7 +138,7 @@ sizes = (784, 500, 150, 10)
 # per layer: W A forward and dZ A^T backward, plus W^T dZ for every layer above the first; 2 FLOPs per multiply-add
 flops = sum(
     (2 if l == 0 else 3) * 2 * n_in * n_out * X_train.shape[1]
-    for l, (n_in, n_out) in enumerate(zip(sizes, sizes[1:], strict=True))
+    for l, (n_in, n_out) in enumerate(itertools.pairwise(sizes))
 )
 print(f"one full-batch iteration of 784-500-150-10: about {flops / 1e9:.0f} GFLOP of matrix products")
 biswas = json.loads(repo_file("docs/data/biswas-784-500-150-10.json").read_text(encoding="utf-8"))

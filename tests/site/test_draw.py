@@ -7,6 +7,7 @@ classify a drawn 1 and 0, agree with nn_scratch on what it shows, reset on
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
@@ -166,14 +167,14 @@ def test_drawing_with_a_finger(new_page, site_url, nets):
     page = _open(new_page, site_url, has_touch=True)
     box = page.locator(".nn-digit__canvas").bounding_box()
     cdp = page.context.new_cdp_session(page)
-    (y, x), *rest = ONE[0]
+    y, x = ONE[0][0]
 
     def touch(kind, y, x):
         point = [{"x": box["x"] + x * box["width"], "y": box["y"] + y * box["height"]}]
         cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": point})
 
     touch("touchStart", y, x)
-    for (y0, x0), (y1, x1) in zip(ONE[0], rest, strict=True):
+    for (y0, x0), (y1, x1) in itertools.pairwise(ONE[0]):
         for t in np.linspace(0, 1, 6)[1:]:
             touch("touchMove", y0 + t * (y1 - y0), x0 + t * (x1 - x0))
     cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
