@@ -9,6 +9,7 @@ one cannot drift from the code. Nothing trains; this takes milliseconds.
 from __future__ import annotations
 
 from itertools import pairwise
+
 import fields
 
 MNIST_TRAIN = 60_000  # images in the official training file (its IDX header says so; the loader checks it)
