@@ -23,8 +23,6 @@ import sys
 import tracemalloc
 from pathlib import Path
 
-import numpy as np
-
 HERE = Path(__file__).resolve().parent
 WORK = ("full_batch_iteration", "sgd_epoch")
 
@@ -50,6 +48,7 @@ def traced_peak(fn) -> int:
 
     Examples
     --------
+    >>> import numpy as np
     >>> traced_peak(lambda: np.ones(1_000_000).sum()) >= 8_000_000
     True
     """
@@ -73,6 +72,7 @@ def _status_kib(field: str) -> int:
 
 def _work(name: str, dtype: str):
     from common import load_data
+
     from nn_scratch import Network
 
     data = load_data()
@@ -83,7 +83,7 @@ def _work(name: str, dtype: str):
 
 
 def _child(name: str, dtype: str) -> dict:
-    X, run = _work(name, dtype)
+    _, run = _work(name, dtype)
     Path("/proc/self/clear_refs").write_text("5")  # reset VmHWM to the current resident size
     before = _status_kib("VmRSS")
     run()

@@ -37,17 +37,18 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 import time
 
 import numpy as np
 
 __all__ = [
+    "NielsenNetwork",
+    "compare_with_nn_scratch",
+    "nielsen_data",
     "sigmoid",
     "sigmoid_prime",
-    "NielsenNetwork",
-    "nielsen_data",
     "time_epochs",
-    "compare_with_nn_scratch",
 ]
 
 # The book's recipe: 784-30-10, 30 epochs, mini-batches of 10, eta = 3.0.
@@ -94,7 +95,7 @@ class NielsenNetwork:
         self.rng = np.random.default_rng(seed)
         # N(0, 1) for both, no scaling by the fan-in: the book's choice in chapter 1.
         self.biases = [self.rng.standard_normal((y, 1)) for y in sizes[1:]]
-        self.weights = [self.rng.standard_normal((y, x)) for x, y in zip(sizes[:-1], sizes[1:])]
+        self.weights = [self.rng.standard_normal((y, x)) for x, y in itertools.pairwise(sizes)]
 
     def feedforward(self, a):
         """The output for input column ``a``: $a := \\sigma(w a + b)$ layer by layer."""

@@ -17,7 +17,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
-import nielsen  # noqa: E402
+import nielsen
 
 
 def _batch(rng, sizes, m):
