@@ -115,8 +115,7 @@ def softmax(Z: np.ndarray, xp=None) -> np.ndarray:
         if Z.ndim != 2:
             raise ValueError(f"Z must be 2-D (classes × examples), got shape {tuple(Z.shape)}")
     E = xp.exp(Z - xp.max(Z, axis=0, keepdims=True))
-    E /= xp.sum(E, axis=0, keepdims=True)  # in place: E is this function's own array
-    return E
+    return E / xp.sum(E, axis=0, keepdims=True)
 
 
 def one_hot(Y: np.ndarray, num_classes: int = 10, *, dtype=None, xp=None) -> np.ndarray:

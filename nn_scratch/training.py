@@ -25,9 +25,6 @@ from .schedules import SCHEDULES, scheduled_alpha
 
 __all__ = ["train_step", "gradient_descent", "sgd"]
 
-# The most training examples the logged training loss and accuracy of sgd are computed on.
-SAMPLE = 4096
-
 Forward = Callable[[dict, np.ndarray], tuple[np.ndarray, dict]]
 Backward = Callable[[dict, dict, np.ndarray], dict]
 
@@ -283,11 +280,9 @@ def sgd(
     progress, small steps late to settle into a minimum instead of bouncing
     around it.
 
-    The logged training loss and accuracy are those of the parameters at the
-    log, on a fixed sample of the training set: every example if there are at
-    most 4,096 of them, else every ``ceil(m / 4096)``-th one. Computing them is
-    one forward pass of that sample per log, not a loss at every step; every
-    step still checks for divergence. Held-out data is evaluated exactly at each log.
+    The logged training loss and accuracy are the averages over the batches
+    seen since the previous log — cheap to compute, since each batch's forward
+    pass is done anyway. Held-out data is evaluated exactly at each log.
 
     Parameters
     ----------
@@ -376,17 +371,22 @@ def sgd(
     velocity = {"d" + k: xp.zeros_like(P) for k, P in net.params.items()} if momentum else None
     history = History()
     step, epoch, start = 0, 0, 0
+    tally = {"seen": 0, "loss": 0.0, "correct": 0, "dead": None}
     L = len(net.params) // 2
-    # The training loss and accuracy are logged on a fixed sample of the training set:
-    # every stride-th example, at most SAMPLE of them (a view, no copy).
-    stride = -(-m // SAMPLE)
-    sample = (X[:, ::stride], Y[::stride])
 
     def observe(cache, grads, Yb):
-        # Every step is checked for divergence; the loss is computed only if it diverged.
-        if _diverged(grads, L, xp):
-            loss = cross_entropy(cache[f"A{L}"], Yb, xp)
+        # Running sums since the last log, which History promises (and the Playground mirrors):
+        # each batch's loss is needed anyway, and its check is the divergence check.
+        loss = cross_entropy(cache[f"A{L}"], Yb, xp)
+        if not math.isfinite(loss):
             raise DivergenceError.at(loss, step, epoch + start / m, alpha, history)
+        tally["loss"] += loss * Yb.shape[0]
+        tally["correct"] += int(xp.count_nonzero(get_predictions(cache[f"A{L}"], xp) == Yb))
+        tally["seen"] += Yb.shape[0]
+        # Dead over the evaluation means dead on every batch since the last log;
+        # one live batch settles it until then.
+        if tally["dead"] != 0 and history.dead_at is None:
+            tally["dead"] = dead_layer(cache, xp) or 0
 
     with np.errstate(over="ignore", invalid="ignore"):
         for epoch in range(epochs):
@@ -418,14 +418,14 @@ def sgd(
                 step += 1
                 end_of_epoch = step % steps_per_epoch == 0
                 if (step % log_every == 0) if log_every else end_of_epoch:
-                    A, cache = forward(net.params, sample[0])
-                    if history.dead_at is None and (layer := dead_layer(cache, xp)) is not None:
-                        history.mark_dead(step, layer)
+                    if tally["dead"]:
+                        history.mark_dead(step, tally["dead"])
                     record = dict(
                         step=step,
                         epoch=step / steps_per_epoch,
-                        loss=cross_entropy(A, sample[1], xp),
-                        train_accuracy=get_accuracy(get_predictions(A, xp), sample[1]),
+                        loss=tally["loss"] / tally["seen"],
+                        train_accuracy=tally["correct"] / tally["seen"],
                     )
                     _log(history, record, val, net, forward, callback, verbose)
+                    tally.update(seen=0, loss=0.0, correct=0, dead=None)
     return history
