@@ -28,12 +28,10 @@ WORK = ("full_batch_iteration", "sgd_epoch")
 
 
 def full_batch_iteration(net, X, Y, alpha=0.1):
-    """One full-batch gradient-descent iteration through the public API: forward, loss, backward, update."""
-    from nn_scratch import cross_entropy
+    """One full-batch iteration: :func:`nn_scratch.train_step` on all of ``X``, as ``gradient_descent`` takes it."""
+    from nn_scratch import train_step
 
-    A, cache = net.forward(X)
-    cross_entropy(A, Y)
-    net.update(net.backward(cache, Y), alpha)
+    train_step(net.params, X, Y, alpha)
 
 
 def sgd_epoch(net, X, Y, alpha=0.1, batch_size=64):
@@ -70,36 +68,42 @@ def _status_kib(field: str) -> int:
     raise KeyError(field)
 
 
-def _work(name: str, dtype: str):
+def _work(name: str, dtype: str, n_train: int | None = None):
     from common import load_data
-
     from nn_scratch import Network
 
-    data = load_data()
+    data = load_data(n_train=n_train, n_test=1000 if n_train else None)
     X = data.X_train.astype(dtype, copy=False)
     net = Network((784, 10, 10), seed=0, dtype=dtype)
     fn = {"full_batch_iteration": full_batch_iteration, "sgd_epoch": sgd_epoch}[name]
     return X, lambda: fn(net, X, data.Y_train)
 
 
-def _child(name: str, dtype: str) -> dict:
-    _, run = _work(name, dtype)
+def _child(name: str, dtype: str, n_train: int | None) -> dict:
+    _, run = _work(name, dtype, n_train)
     Path("/proc/self/clear_refs").write_text("5")  # reset VmHWM to the current resident size
     before = _status_kib("VmRSS")
     run()
     return {"rss_before_bytes": before * 1024, "peak_extra_bytes": (_status_kib("VmHWM") - before) * 1024}
 
 
-def measure(dtype: str = "float32") -> dict:
-    """Both measurements of both kinds of work, in ``dtype``; bytes and multiples of X's size."""
+def measure(dtype: str = "float32", n_train: int | None = None, rss: bool = True) -> dict:
+    """Both measurements of both kinds of work, in ``dtype``; bytes and multiples of X's size.
+
+    ``rss=False`` skips the fresh-process measurement (a smoke run's few seconds).
+    """
     out = {"dtype": dtype, "work": {}}
     for name in WORK:
-        X, run = _work(name, dtype)
+        X, run = _work(name, dtype, n_train)
         out["X_bytes"] = int(X.nbytes)
         row = {"tracemalloc_peak_extra_bytes": traced_peak(run)}
-        if Path("/proc/self/clear_refs").exists():
+        if rss and Path("/proc/self/clear_refs").exists():
             proc = subprocess.run(
-                [sys.executable, __file__, "--child", name, dtype], capture_output=True, text=True, check=True, cwd=HERE
+                [sys.executable, __file__, "--child", name, dtype, str(n_train or 0)],
+                capture_output=True,
+                text=True,
+                check=True,
+                cwd=HERE,
             )
             row["rss_peak_extra_bytes"] = json.loads(proc.stdout)["peak_extra_bytes"]
         for key in list(row):
@@ -111,6 +115,6 @@ def measure(dtype: str = "float32") -> dict:
 if __name__ == "__main__":
     sys.path.insert(0, str(HERE))
     if sys.argv[1:2] == ["--child"]:
-        print(json.dumps(_child(sys.argv[2], sys.argv[3])))
+        print(json.dumps(_child(sys.argv[2], sys.argv[3], int(sys.argv[4]) or None)))
     else:
         print(json.dumps([measure("float32"), measure("float64")], indent=1))

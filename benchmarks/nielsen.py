@@ -259,7 +259,13 @@ def time_epochs(data, *, epochs=1, batch_size=10, eta=3.0, layer_sizes=(784, 30,
 
     net.SGD(training, epochs, batch_size, eta, test_data=test, callback=log)
     return {
-        "recipe": {"layer_sizes": list(layer_sizes), "epochs": epochs, "batch_size": batch_size, "eta": eta, "seed": seed},
+        "recipe": {
+            "layer_sizes": list(layer_sizes),
+            "epochs": epochs,
+            "batch_size": batch_size,
+            "eta": eta,
+            "seed": seed,
+        },
         "m_train": len(training),
         "seconds": seconds,
         "test_accuracy": accuracy,
@@ -271,7 +277,9 @@ def time_epochs(data, *, epochs=1, batch_size=10, eta=3.0, layer_sizes=(784, 30,
 NN_SCRATCH_RECIPE = {"alpha": 0.1, "momentum": 0.0, "init": "he", "dtype": "float32"}
 
 
-def nn_scratch_epochs(data, *, epochs=1, batch_size=10, layer_sizes=(784, 30, 10), seed=0, n_train=50_000, recipe=None) -> dict:
+def nn_scratch_epochs(
+    data, *, epochs=1, batch_size=10, layer_sizes=(784, 30, 10), seed=0, n_train=50_000, recipe=None
+) -> dict:
     """:func:`nn_scratch.sgd` on the same 50,000 images and shape; seconds and test accuracy per epoch.
 
     Examples
@@ -293,7 +301,16 @@ def nn_scratch_epochs(data, *, epochs=1, batch_size=10, layer_sizes=(784, 30, 10
     for epoch in range(epochs):
         start = time.perf_counter()
         # One epoch per call, each shuffled by its own seed: the same as one long call apart from the draws.
-        sgd(net, X, Y, alpha=recipe["alpha"], momentum=recipe["momentum"], epochs=1, batch_size=batch_size, seed=seed + epoch)
+        sgd(
+            net,
+            X,
+            Y,
+            alpha=recipe["alpha"],
+            momentum=recipe["momentum"],
+            epochs=1,
+            batch_size=batch_size,
+            seed=seed + epoch,
+        )
         seconds.append(time.perf_counter() - start)
         accuracy.append(net.accuracy(data.X_test, data.Y_test))
     return {

@@ -117,7 +117,9 @@ def forward_prop_with(bug: str | None, params: dict, X: np.ndarray) -> tuple[np.
     return A2, {"A0": X, "Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
 
 
-def backward_prop_with(bug: str | None, params: dict, cache: dict, Y: np.ndarray, *, m_total: int | None = None) -> dict:
+def backward_prop_with(
+    bug: str | None, params: dict, cache: dict, Y: np.ndarray, *, m_total: int | None = None
+) -> dict:
     r"""Backpropagation of a two-layer network, with one of the published mistakes (or none).
 
     With ``bug=None`` this is the right computation and agrees with

@@ -48,6 +48,7 @@ from nn_scratch.data import load_mnist
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from pitfall_variants import backward_prop_with, forward_prop_with
+
 from reproduce_biswas import _cpu_model, _fingerprint, _utc_now, write_json_atomic
 
 FORMAT = "nn-scratch/pitfalls/1"
@@ -129,11 +130,26 @@ def run_one(args, setting: str, pitfall: str | None, seed: int, init: str = "uni
     try:
         with threadpool_limits(limits=1, user_api="blas"), np.errstate(over="ignore", invalid="ignore"):
             if setting == "full_batch":
-                gradient_descent(net, data.X_train, data.Y_train, alpha=args.alpha, iterations=args.iterations,
-                                 log_every=args.iterations, **hooks)
+                gradient_descent(
+                    net,
+                    data.X_train,
+                    data.Y_train,
+                    alpha=args.alpha,
+                    iterations=args.iterations,
+                    log_every=args.iterations,
+                    **hooks,
+                )
             else:
-                sgd(net, data.X_train, data.Y_train, alpha=args.alpha, epochs=args.epochs,
-                    batch_size=args.batch_size, seed=seed, **hooks)
+                sgd(
+                    net,
+                    data.X_train,
+                    data.Y_train,
+                    alpha=args.alpha,
+                    epochs=args.epochs,
+                    batch_size=args.batch_size,
+                    seed=seed,
+                    **hooks,
+                )
     except DivergenceError as err:
         out.update(outcome="nonfinite", error=str(err).splitlines()[0])
     except ValueError as err:
@@ -197,20 +213,27 @@ def main(argv=None) -> dict:
     started, t0, load0 = _utc_now(), time.perf_counter(), os.getloadavg()[0]
 
     # The right runs each setting needs (the tutorials' uniform init, and He for uniform_init), then the wrong ones.
-    needed = {(setting, PITFALLS[k].get("right_init", "uniform")) for k in args.only for setting in PITFALLS[k]["settings"]}
+    needed = {
+        (setting, PITFALLS[k].get("right_init", "uniform")) for k in args.only for setting in PITFALLS[k]["settings"]
+    }
     needed |= {(setting, "uniform") for setting, _ in needed}  # uniform_init's wrong run is the uniform right run
     tasks = [(args, setting, None, seed, init) for setting, init in sorted(needed) for seed in range(args.seeds)]
     for k in args.only:
         if "right_init" not in PITFALLS[k]:
-            tasks += [(args, setting, k, seed, "uniform") for setting in PITFALLS[k]["settings"] for seed in range(args.seeds)]
+            tasks += [
+                (args, setting, k, seed, "uniform") for setting in PITFALLS[k]["settings"] for seed in range(args.seeds)
+            ]
     if args.jobs > 1:
         with ProcessPoolExecutor(args.jobs) as pool:
             runs = list(pool.map(_run_task, tasks))
     else:
         runs = [_run_task(t) for t in tasks]
     for r in runs:
-        print(f"{r['setting']:10} {r['pitfall']!s:26} init={r['init']:7} seed {r['seed']}: {r['outcome']:9} "
-              f"{r.get('test_accuracy', float('nan')):.4f} ({r['seconds']:.0f} s)", flush=True)
+        print(
+            f"{r['setting']:10} {r['pitfall']!s:26} init={r['init']:7} seed {r['seed']}: {r['outcome']:9} "
+            f"{r.get('test_accuracy', float('nan')):.4f} ({r['seconds']:.0f} s)",
+            flush=True,
+        )
 
     def right(setting, init):
         return [r for r in runs if r["setting"] == setting and r["pitfall"] is None and r["init"] == init]
@@ -223,16 +246,29 @@ def main(argv=None) -> dict:
             if "right_init" in spec:
                 measured = classify(right(setting, spec["right_init"]), right(setting, "uniform"))
             else:
-                measured = classify(right(setting, "uniform"), [r for r in runs if r["setting"] == setting and r["pitfall"] == k])
+                measured = classify(
+                    right(setting, "uniform"), [r for r in runs if r["setting"] == setting and r["pitfall"] == k]
+                )
             results[k][setting] = measured
-    order = sorted(results, key=lambda k: min((SEVERITY[m["class"]], -abs(m.get("cost_points", 0))) for m in results[k].values()))
+    order = sorted(
+        results, key=lambda k: min((SEVERITY[m["class"]], -abs(m.get("cost_points", 0))) for m in results[k].values())
+    )
 
     report = {
         "format": FORMAT,
-        "network": {"layer_sizes": list(LAYER_SIZES), "init": "uniform: weights and biases U(-0.5, 0.5)", "dtype": "float32"},
+        "network": {
+            "layer_sizes": list(LAYER_SIZES),
+            "init": "uniform: weights and biases U(-0.5, 0.5)",
+            "dtype": "float32",
+        },
         "settings": {
             "full_batch": {"method": "full-batch gradient descent", "alpha": args.alpha, "iterations": args.iterations},
-            "sgd": {"method": "mini-batch SGD", "alpha": args.alpha, "epochs": args.epochs, "batch_size": args.batch_size},
+            "sgd": {
+                "method": "mini-batch SGD",
+                "alpha": args.alpha,
+                "epochs": args.epochs,
+                "batch_size": args.batch_size,
+            },
         },
         "seeds": list(range(args.seeds)),
         "n_train": int(data.X_train.shape[1]),

@@ -78,8 +78,9 @@ def main(argv=None) -> dict:
     for seed in range(args.seeds):
         params = tutorial.init_params(np.random.default_rng(seed))
         with threadpool_limits(limits=1, user_api="blas"), np.errstate(over="ignore", invalid="ignore"):
-            W1, b1, W2, b2 = tutorial.gradient_descent(X, Y, args.alpha, args.iterations, [P.copy() for P in params],
-                                                       m=m_as_written)
+            W1, b1, W2, b2 = tutorial.gradient_descent(
+                X, Y, args.alpha, args.iterations, [P.copy() for P in params], m=m_as_written
+            )
             _, _, _, A2 = tutorial.forward_prop(W1, b1, W2, b2, X_test)
             as_written = float(np.mean(tutorial.get_predictions(A2) == Y_test))
             net = Network.from_params(dict(zip(("W1", "b1", "W2", "b2"), (P.copy() for P in params))))
@@ -90,10 +91,19 @@ def main(argv=None) -> dict:
     report = {
         "format": FORMAT,
         "source": SOURCE,
-        "network": {"layer_sizes": [784, 10, 10], "init": "the tutorial's init_params: U(-0.5, 0.5) weights and biases",
-                    "dtype": "float64"},
-        "training": {"method": "full-batch gradient descent", "alpha": args.alpha, "iterations": args.iterations,
-                     "m_as_written": m_as_written, "n_train": int(X.shape[1]), "n_test": int(X_test.shape[1])},
+        "network": {
+            "layer_sizes": [784, 10, 10],
+            "init": "the tutorial's init_params: U(-0.5, 0.5) weights and biases",
+            "dtype": "float64",
+        },
+        "training": {
+            "method": "full-batch gradient descent",
+            "alpha": args.alpha,
+            "iterations": args.iterations,
+            "m_as_written": m_as_written,
+            "n_train": int(X.shape[1]),
+            "n_test": int(X_test.shape[1]),
+        },
         "runs": runs,
         "provenance": {
             "command": command,
