@@ -316,6 +316,8 @@ def summary(report: dict) -> str:
         )
     if "memory" in b:
         for dtype, r in b["memory"].items():
+            if not isinstance(r, dict):  # wall_seconds
+                continue
             for work, row in r["work"].items():
                 lines.append(
                     f"memory      {dtype} {work:22} peak extra {row['tracemalloc_peak_extra_bytes'] / 1e6:7.1f} MB "
