@@ -188,7 +188,8 @@ def _issue12_fields(b: dict, peak: float) -> dict:
                 rss = row.get("rss_peak_extra_bytes")
                 rows.append([
                     work.replace("_", " "), dtype, f"{mem['X_bytes'] / 1e6:.1f} MB",
-                    f"{row['tracemalloc_peak_extra_bytes'] / 1e6:.1f} MB ({row['tracemalloc_peak_extra_over_X']:.2f} × X)",
+                    f"{row['tracemalloc_peak_extra_bytes'] / 1e6:.1f} MB "
+                    f"({row['tracemalloc_peak_extra_over_X']:.2f} × X)",
                     f"{rss / 1e6:.1f} MB ({row['rss_peak_extra_over_X']:.2f} × X)" if rss is not None else "—",
                 ])
         out["memory_table"] = _table(

@@ -64,7 +64,7 @@ def test_quick_run_writes_complete_json(tmp_path, mnist_folder):
     assert all(_positive(r) for r in race["ratios"].values())
 
     step = b["step"]
-    for n, row in step["by_threads"].items():
+    for row in step["by_threads"].values():
         assert _positive(row["nn_scratch_seconds"]) and _positive(row["floor_seconds"])
         # The floor is the step's five products alone: less than the whole step.
         assert row["nn_scratch_over_floor"] > 1
