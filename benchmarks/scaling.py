@@ -15,10 +15,10 @@ import time
 import numpy as np
 
 from common import threads, timed
-from nn_scratch import Network, backward_prop, forward_prop, get_predictions, sgd, train_step
+from nn_scratch import Network, backward_prop, cross_entropy, forward_prop, get_predictions, sgd, train_step
 from speed import mlp_flops
 
-PHASES = ("batch copy", "forward", "loss", "accuracy", "backward", "update")
+PHASES = ("batch copy", "forward", "backward", "loss", "accuracy", "update")
 
 
 def _epoch(data_X, data_Y, layer_sizes, recipe, repeats):
@@ -71,15 +71,16 @@ def step_breakdown(data, layer_sizes, *, batch_size: int, alpha: float, n_thread
         marks["forward"] = clock()
         return out
 
-    def observe(loss, cache, Yb):
-        marks["loss"] = clock()
-        int(np.count_nonzero(get_predictions(cache[f"A{L}"]) == Yb))  # sgd's accuracy tally
-        marks["accuracy"] = clock()
-
     def backward(params, cache, Yb):
         out = backward_prop(params, cache, Yb)
         marks["backward"] = clock()
         return out
+
+    def observe(cache, grads, Yb):
+        cross_entropy(cache[f"A{L}"], Yb, np)  # sgd's loss tally (and its divergence check)
+        marks["loss"] = clock()
+        int(np.count_nonzero(get_predictions(cache[f"A{L}"], np) == Yb))  # sgd's accuracy tally
+        marks["accuracy"] = clock()
 
     with threads(n_threads):
         net = Network(layer_sizes, seed=0)
@@ -87,11 +88,11 @@ def step_breakdown(data, layer_sizes, *, batch_size: int, alpha: float, n_thread
         for start in range(0, m, batch_size):
             t0 = clock()
             idx = order[start : start + batch_size]
-            Xb, Yb = X[:, idx], Y[idx]
+            Xb, Yb = np.take(X.T, idx, axis=0).T, np.take(Y, idx, axis=0)  # as sgd gathers
             t1 = clock()
             train_step(net.params, Xb, Yb, alpha, forward=forward, backward=backward, observe=observe)
             t2 = clock()
-            ends = (t1, marks["forward"], marks["loss"], marks["accuracy"], marks["backward"], t2)
+            ends = (t1, marks["forward"], marks["backward"], marks["loss"], marks["accuracy"], t2)
             for phase, begin, end in zip(PHASES, (t0, *ends[:-1]), ends, strict=True):
                 spent[phase] += end - begin
         whole = timed(

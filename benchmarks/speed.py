@@ -191,7 +191,8 @@ def full_batch(data, *, repeats: int, thread_counts, alpha: float = 0.1) -> dict
     out = {
         "m_train": int(X.shape[1]),
         "alpha": alpha,
-        "note": "One iteration = forward, loss, backward, update. nn_scratch in float32 (its default) and float64; "
+        "note": "One iteration = gradient_descent's step (forward, backward, update; its loss only at logged steps). "
+        "nn_scratch in float32 (its default) and float64; "
         "the tutorial's faithful code in float64 (as written), including its one-hot matrix.",
         "by_threads": {},
     }
@@ -206,9 +207,10 @@ def full_batch(data, *, repeats: int, thread_counts, alpha: float = 0.1) -> dict
                 if dtype is np.float32:
                     net32 = net
             # The two products that read all of X, alone: how much of the iteration they are.
-            W1, dZ1 = net32.params["W1"], np.ones((10, X.shape[1]), dtype=np.float32)
-            row["product_W1_X"] = _summary(timed(lambda W1=W1: W1 @ X, repeats))
-            row["product_dZ1_XT"] = _summary(timed(lambda dZ1=dZ1: dZ1 @ X.T, repeats))
+            for suffix, Xd in (("", X), ("_float64", X64)):
+                W1, dZ1 = net32.params["W1"].astype(Xd.dtype), np.ones((10, X.shape[1]), dtype=Xd.dtype)
+                row["product_W1_X" + suffix] = _summary(timed(lambda W1=W1, Xd=Xd: W1 @ Xd, repeats))
+                row["product_dZ1_XT" + suffix] = _summary(timed(lambda dZ1=dZ1, Xd=Xd: dZ1 @ Xd.T, repeats))
             params = tutorial.init_params(np.random.default_rng(0))
             _tutorial_iteration(params, X64, Y, alpha)
             row["tutorial_float64"] = _summary(
@@ -217,6 +219,15 @@ def full_batch(data, *, repeats: int, thread_counts, alpha: float = 0.1) -> dict
             out["by_threads"][str(n)] = row
     best = {name: min(out["by_threads"][n][name]["min"] for n in out["by_threads"]) for name in row}
     out["products_seconds"] = {"W1 @ X": best.pop("product_W1_X"), "dZ1 @ X.T": best.pop("product_dZ1_XT")}
+    out["products_seconds_float64"] = {
+        "W1 @ X": best.pop("product_W1_X_float64"),
+        "dZ1 @ X.T": best.pop("product_dZ1_XT_float64"),
+    }
+    # Which limit holds: the two X-reading products against memory bandwidth and the matmul peak.
+    out["x_read_limit"] = {
+        "float32": x_read_limit(X, sum(out["products_seconds"].values())),
+        "float64": x_read_limit(X64, sum(out["products_seconds_float64"].values())),
+    }
     out["best_seconds"] = best
     out["ratios"] = {
         "tutorial_over_nn_scratch": best["tutorial_float64"] / best["nn_scratch_float32"],
@@ -224,3 +235,95 @@ def full_batch(data, *, repeats: int, thread_counts, alpha: float = 0.1) -> dict
     }
     out["equivalence_float64"] = equivalence(X64, Y)
     return out
+
+
+def products_floor(X, layer_sizes, *, batch_size: int, repeats: int) -> dict:
+    """Seconds of the matrix products alone of one epoch of steps at ``batch_size``: the step's floor.
+
+    Per step, 784-10-10 has five products (two per layer, plus ``W2ᵀ dZ2``); they are
+    run on one batch already in cache, with nothing else, as many times as an epoch has steps.
+
+    Examples
+    --------
+    >>> X = np.random.default_rng(0).random((6, 40), dtype=np.float32)
+    >>> out = products_floor(X, (6, 5, 3), batch_size=8, repeats=1)
+    >>> out["products_per_step"], out["steps"]
+    (5, 5)
+    """
+    params = init_params(layer_sizes, seed=0, dtype=X.dtype)
+    m, B = X.shape[1], batch_size
+    steps = -(-m // B)
+    Xb = np.asfortranarray(X[:, :B])
+    L = len(layer_sizes) - 1
+    A = [Xb] + [np.ones((n, B), X.dtype) for n in layer_sizes[1:]]
+    W = [params[f"W{l}"] for l in range(1, L + 1)]
+
+    def epoch():
+        for _ in range(steps):
+            for l in range(L):  # forward: Z[l] = W[l] A[l-1]
+                W[l] @ A[l]
+            for l in range(L - 1, -1, -1):  # backward: dW[l] = dZ[l] A[l-1]ᵀ, and Wᵀ dZ below the top
+                A[l + 1] @ A[l].T
+                if l > 0:
+                    W[l].T @ A[l + 1]
+
+    epoch()
+    t = timed(epoch, repeats)
+    return {"steps": steps, "products_per_step": 3 * L - 1, **_summary(t)}
+
+
+def step_race(data, recipe: dict, *, repeats: int, thread_counts) -> dict:
+    """784-10-10 at a small batch: one epoch of ``sgd``, of PyTorch and of the products alone, per thread count.
+
+    The ratios are per thread count (not best against best): PyTorch ÷ nn_scratch,
+    and nn_scratch ÷ the floor of its matrix products.
+    """
+    out = minibatch_race(
+        data, recipe, layer_sizes=(784, 10, 10), repeats=repeats, thread_counts=thread_counts, peers=("pytorch",)
+    )
+    out["floor"] = {}
+    for n in thread_counts:
+        with threads(n):
+            out["floor"][str(n)] = products_floor(
+                data.X_train, (784, 10, 10), batch_size=recipe["batch_size"], repeats=repeats
+            )
+    nn = out["peers"]["nn_scratch"]["seconds_by_threads"]
+    torch_times = out["peers"].get("pytorch", {}).get("seconds_by_threads", {})
+    out["by_threads"] = {
+        n: {
+            "nn_scratch_seconds": nn[n]["min"],
+            "floor_seconds": out["floor"][n]["min"],
+            "nn_scratch_over_floor": nn[n]["min"] / out["floor"][n]["min"],
+            **(
+                {
+                    "pytorch_seconds": torch_times[n]["min"],
+                    "pytorch_over_nn_scratch": torch_times[n]["min"] / nn[n]["min"],
+                }
+                if n in torch_times
+                else {}
+            ),
+        }
+        for n in nn
+    }
+    return out
+
+
+def x_read_limit(X, seconds: float) -> dict:
+    """Bandwidth and arithmetic rate of the two products that read all of ``X`` (10 rows each) in ``seconds``.
+
+    Examples
+    --------
+    >>> out = x_read_limit(np.ones((784, 1000), dtype=np.float32), 1e-3)
+    >>> round(out["gb_per_second"], 2), round(out["gflops_per_second"], 2)
+    (6.27, 31.36)
+    """
+    moved = 2 * X.nbytes  # W1 @ X and dZ1 @ X.T each read X once
+    flops = 2 * 2 * 10 * X.shape[0] * X.shape[1]
+    return {
+        "bytes": moved,
+        "flops": flops,
+        "seconds": seconds,
+        "gb_per_second": moved / seconds / 1e9,
+        "gflops_per_second": flops / seconds / 1e9,
+        "flops_per_byte": flops / moved,
+    }

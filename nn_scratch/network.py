@@ -178,7 +178,8 @@ def forward_prop(params: dict, X: np.ndarray, xp=None) -> tuple[np.ndarray, dict
     cache = {"A0": A}
     # --8<-- [start:forward]
     for l in range(1, L + 1):
-        Z = params[f"W{l}"] @ A + params[f"b{l}"]  # Z[l] = W[l] A[l-1] + b[l]
+        Z = params[f"W{l}"] @ A  # Z[l] = W[l] A[l-1] + b[l], the bias added in place
+        Z += params[f"b{l}"]
         A = relu(Z, xp) if l < L else softmax(Z, xp)  # ReLU on hidden layers, softmax on the output
         cache[f"Z{l}"], cache[f"A{l}"] = Z, A
     # --8<-- [end:forward]
@@ -233,12 +234,14 @@ def backward_prop(params: dict, cache: dict, Y: np.ndarray, xp=None) -> dict:
     m = A_L.shape[1]
     # --8<-- [start:backward]
     dZ = A_L - one_hot(Y, A_L.shape[0], dtype=A_L.dtype, xp=xp)  # dZ[L] = A[L] − one_hot(Y)
+    dZ /= m  # the 1/m of every gradient, applied once: each line below is linear in dZ
     grads = {}
     for l in range(L, 0, -1):
-        grads[f"dW{l}"] = (dZ / m) @ cache[f"A{l - 1}"].T  # dW[l] = (1/m) dZ[l] A[l-1]ᵀ
-        grads[f"db{l}"] = xp.sum(dZ, axis=1, keepdims=True) / m  # db[l] = (1/m) Σ_i dZ[l]
+        grads[f"dW{l}"] = dZ @ cache[f"A{l - 1}"].T  # dW[l] = (1/m) dZ[l] A[l-1]ᵀ
+        grads[f"db{l}"] = xp.sum(dZ, axis=1, keepdims=True)  # db[l] = (1/m) Σ_i dZ[l]
         if l > 1:  # dZ[l-1] = W[l]ᵀ dZ[l] ⊙ ReLU′(Z[l-1]); no gradient is needed for X
-            dZ = (params[f"W{l}"].T @ dZ) * relu_prime(cache[f"Z{l - 1}"], xp)
+            dZ = params[f"W{l}"].T @ dZ
+            dZ *= relu_prime(cache[f"Z{l - 1}"], xp)
     # --8<-- [end:backward]
     return grads
 

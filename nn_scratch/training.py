@@ -66,16 +66,17 @@ def train_step(
     weight_decay: float = 0.0,
     momentum: float = 0.0,
     velocity: dict | None = None,
-    observe: Callable[[float, dict, np.ndarray], None] | None = None,
+    observe: Callable[[dict, dict, np.ndarray], None] | None = None,
     xp=None,
-) -> float:
-    r"""One step of gradient descent on the batch ``(X, Y)``, in place; returns its loss.
+) -> None:
+    r"""One step of gradient descent on the batch ``(X, Y)``, in place.
 
-    Forward propagation, the loss, backpropagation, then
+    Forward propagation, backpropagation, then
     $W := W - \alpha\,(dW + \lambda W)$ — or, with a ``velocity`` dict
     (zeros shaped like the gradients), $v := \mu v + dW$, $W := W - \alpha v$.
     :func:`gradient_descent`, :func:`sgd` and the benchmarks all take their
-    steps here. Nothing is checked: the callers check their inputs once.
+    steps here. Nothing is checked and no loss is computed: the callers check
+    their inputs once, and compute the loss only at the steps they log.
 
     Parameters
     ----------
@@ -93,7 +94,7 @@ def train_step(
     weight_decay, momentum, velocity
         $\lambda$, $\mu$ and the running direction $v$ (None for plain steps).
     observe : callable, optional
-        ``observe(loss, cache, Y)``, called after the forward pass and before any
+        ``observe(cache, grads, Y)``, called after backpropagation and before any
         parameter changes, so it may stop the step by raising.
     xp : array namespace, optional
         The namespace of the arrays, when the caller has found it once for many
@@ -102,21 +103,22 @@ def train_step(
     Examples
     --------
     >>> from nn_scratch.network import init_params
+    >>> from nn_scratch.maths import cross_entropy
     >>> params = init_params((4, 5, 3), seed=0)
     >>> X, Y = np.random.default_rng(0).random((4, 8), dtype=np.float32), np.arange(8) % 3
-    >>> first = train_step(params, X, Y, 0.5)
-    >>> second = train_step(params, X, Y, 0.5)
-    >>> second < first
+    >>> before = cross_entropy(forward_prop(params, X)[0], Y)
+    >>> train_step(params, X, Y, 0.5)
+    >>> train_step(params, X, Y, 0.5)
+    >>> cross_entropy(forward_prop(params, X)[0], Y) < before
     True
     """
     if xp is None:
         xp = namespace(X, Y, *params.values())
-    A, cache = forward(params, X)
-    loss = cross_entropy(A, Y, xp)
-    if observe is not None:
-        observe(loss, cache, Y)
     # --8<-- [start:sgd-step]
+    A, cache = forward(params, X)
     grads = backward(params, cache, Y)
+    if observe is not None:  # the caller's divergence check, and its log
+        observe(cache, grads, Y)
     if weight_decay:  # the gradient of (λ/2)‖W‖² is λW
         for k, P in params.items():
             if k[0] == "W":
@@ -129,7 +131,13 @@ def train_step(
             velocity[k] += g
         update_params(params, velocity, alpha)
     # --8<-- [end:sgd-step]
-    return loss
+
+
+def _diverged(grads: dict, L: int, xp) -> bool:
+    # A NaN or inf anywhere in the network's input to softmax makes that example's column of
+    # A[L] NaN, hence its loss and its column of dZ[L]; so the sum of db[L] — n_L numbers
+    # already computed, zero in exact arithmetic — is finite exactly when the loss is.
+    return not math.isfinite(float(xp.sum(grads[f"db{L}"])))
 
 
 def gradient_descent(
@@ -209,24 +217,30 @@ def gradient_descent(
     history = History()
     k = 0
 
-    def observe(loss, cache, Y):
+    L = len(net.params) // 2
+
+    def log(cache, Y):
         # The loss and the logged values at step k are those of the parameters after k updates.
+        loss = cross_entropy(cache[f"A{L}"], Y, xp)
         if not math.isfinite(loss):
             raise DivergenceError.at(loss, k, k, alpha, history)
-        if k % log_every == 0 or k == iterations:
-            if history.dead_at is None and (layer := dead_layer(cache, xp)) is not None:
-                history.mark_dead(k, layer)
-            acc = get_accuracy(get_predictions(cache[f"A{len(net.params) // 2}"], xp), Y)
-            _log(history, dict(step=k, epoch=k, loss=loss, train_accuracy=acc), val, net, forward, callback, verbose)
+        if history.dead_at is None and (layer := dead_layer(cache, xp)) is not None:
+            history.mark_dead(k, layer)
+        acc = get_accuracy(get_predictions(cache[f"A{L}"], xp), Y)
+        _log(history, dict(step=k, epoch=k, loss=loss, train_accuracy=acc), val, net, forward, callback, verbose)
 
-    # Overflow inside a diverging run is reported by the loss check.
+    def observe(cache, grads, Y):
+        # Every step is checked for divergence; only the logged ones compute the loss.
+        if k % log_every == 0 or _diverged(grads, L, xp):
+            log(cache, Y)
+
+    # Overflow inside a diverging run is reported by the divergence check.
     with np.errstate(over="ignore", invalid="ignore"):
         # observe reads k: the number of updates made before the step it is called from.
         while k < iterations:
             train_step(net.params, X, Y, alpha, forward=forward, backward=backward, observe=observe, xp=xp)
             k += 1
-        A, cache = forward(net.params, X)
-        observe(cross_entropy(A, Y), cache, Y)
+        log(forward(net.params, X)[1], Y)
     return history
 
 
@@ -267,7 +281,7 @@ def sgd(
     around it.
 
     The logged training loss and accuracy are the averages over the batches
-    seen since the previous log — free to compute, since each batch's forward
+    seen since the previous log — cheap to compute, since each batch's forward
     pass is done anyway. Held-out data is evaluated exactly at each log.
 
     Parameters
@@ -364,8 +378,10 @@ def sgd(
     tally = {"seen": 0, "loss": 0.0, "correct": 0, "dead": None}
     L = len(net.params) // 2
 
-    def observe(loss, cache, Yb):
-        # Running sums since the last log: each batch's forward pass is done anyway.
+    def observe(cache, grads, Yb):
+        # Running sums since the last log, which History promises (and the Playground mirrors):
+        # each batch's loss is needed anyway, and its check is the divergence check.
+        loss = cross_entropy(cache[f"A{L}"], Yb, xp)
         if not math.isfinite(loss):
             raise DivergenceError.at(loss, step, epoch + start / m, alpha, history)
         tally["loss"] += loss * Yb.shape[0]

@@ -167,3 +167,23 @@ def test_training_rejects_bad_data(blobs):
         sgd(net, np.ones((4, 0)), np.array([], dtype=int))
     with pytest.raises(TypeError, match="net must be an nn_scratch Network"):
         sgd(net.params, X, Y)
+
+
+def test_sgd_never_copies_the_training_set():
+    # Neither the input check (a mask as large as X) nor the batch gather (NumPy's take
+    # along axis 1 of a column-major X copies all of X on every call) may cost a copy of X.
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    X = np.asfortranarray(rng.random((100, 20_000)))  # 16 MB, stored as load_mnist stores images
+    Y = rng.integers(0, 10, 20_000)
+    net = Network((100, 10, 10), seed=0, dtype=np.float64)
+    tracemalloc.start()
+    try:
+        before, _ = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        sgd(net, X, Y, epochs=1, batch_size=500)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak - before < X.nbytes / 8
