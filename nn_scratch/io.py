@@ -36,17 +36,10 @@ import numpy as np
 from .files import atomic_write
 from .network import Network
 
-__all__ = [
-    "FORMAT",
-    "FORMAT_VERSION",
-    "ModelFileError",
-    "save_model",
-    "load_model",
-    "network_to_dict",
-    "network_from_dict",
-    "export_json",
-    "load_json",
-]
+# fmt: off
+__all__ = ["FORMAT", "FORMAT_VERSION", "ModelFileError", "save_model", "load_model",
+           "network_to_dict", "network_from_dict", "export_json", "load_json"]
+# fmt: on
 
 FORMAT = "nn-scratch-network"
 """The ``"format"`` field of a JSON file, so a reader can tell the file is ours."""
