@@ -155,7 +155,7 @@ def _train_both(node, mnist, tmp_path, dtype, *, hidden, init, m, batch_size, ep
     return net, history, js
 
 
-def _relative_errors(net, js):
+def _parameter_drift(net, js):
     return {
         k: float(np.max(np.abs(np.array(js[k]) - P.ravel().astype(np.float64))) / float(np.max(np.abs(P))))
         for k, P in net.params.items()
@@ -167,8 +167,8 @@ def test_float32_training_agrees_with_sgd(node, mnist, tmp_path):
     net, history, js = _train_both(
         node, mnist, tmp_path, np.float32, hidden=32, init="he", m=4000, batch_size=30, epochs=2, alpha=0.1, seed=0
     )
-    errors = _relative_errors(net, js)
-    assert max(errors.values()) < 1e-4, errors
+    drift = _parameter_drift(net, js)
+    assert max(drift.values()) < 1e-4, drift
     # The training actually moved the weights far beyond that tolerance.
     start = Network((784, 32, 10), init="he", seed=0)
     assert np.max(np.abs(net.W1 - start.W1)) / np.max(np.abs(net.W1)) > 1e-2
@@ -200,8 +200,8 @@ def test_float64_training_agrees_with_sgd(node, mnist, tmp_path, hidden, init, m
         alpha=0.1,
         seed=3,
     )
-    errors = _relative_errors(net, js)
-    assert max(errors.values()) < 1e-10, errors
+    drift = _parameter_drift(net, js)
+    assert max(drift.values()) < 1e-10, drift
     np.testing.assert_allclose([e["loss"] for e in js["logs"]], history.loss, rtol=1e-10)
 
 
@@ -241,4 +241,4 @@ def test_the_browsers_default_run_draws_what_the_replay_draws(node, tmp_path):
     for _ in range(2):
         order = np.array(r.permutation(50))
         sgd(net, X[:, order], Y[order], alpha=0.1, epochs=1, batch_size=20, shuffle=False)
-    assert max(_relative_errors(net, js).values()) < 1e-12
+    assert max(_parameter_drift(net, js).values()) < 1e-12
