@@ -99,7 +99,7 @@ class NielsenNetwork:
 
     def feedforward(self, a):
         """The output for input column ``a``: $a := \\sigma(w a + b)$ layer by layer."""
-        for b, w in zip(self.biases, self.weights):
+        for b, w in zip(self.biases, self.weights, strict=True):
             a = sigmoid(np.dot(w, a) + b)
         return a
 
@@ -138,8 +138,8 @@ class NielsenNetwork:
     def update_mini_batch(self, mini_batch, eta):
         r"""One step: backpropagate each example alone, sum, $w := w - \frac{\eta}{|B|} \sum \nabla_w C_x$."""
         nabla_b, nabla_w = self.batch_gradient(mini_batch)
-        self.weights = [w - (eta / len(mini_batch)) * nw for w, nw in zip(self.weights, nabla_w)]
-        self.biases = [b - (eta / len(mini_batch)) * nb for b, nb in zip(self.biases, nabla_b)]
+        self.weights = [w - (eta / len(mini_batch)) * nw for w, nw in zip(self.weights, nabla_w, strict=True)]
+        self.biases = [b - (eta / len(mini_batch)) * nb for b, nb in zip(self.biases, nabla_b, strict=True)]
 
     def batch_gradient(self, mini_batch):
         """The sums over ``mini_batch`` of every example's ``(nabla_b, nabla_w)``, example by example.
@@ -156,8 +156,8 @@ class NielsenNetwork:
         nabla_w = [np.zeros(w.shape) for w in self.weights]
         for x, y in mini_batch:
             delta_nabla_b, delta_nabla_w = self.backprop(x, y)
-            nabla_b = [nb + dnb for nb, dnb in zip(nabla_b, delta_nabla_b)]
-            nabla_w = [nw + dnw for nw, dnw in zip(nabla_w, delta_nabla_w)]
+            nabla_b = [nb + dnb for nb, dnb in zip(nabla_b, delta_nabla_b, strict=True)]
+            nabla_w = [nw + dnw for nw, dnw in zip(nabla_w, delta_nabla_w, strict=True)]
         return nabla_b, nabla_w
 
     def backprop(self, x, y):
@@ -175,7 +175,7 @@ class NielsenNetwork:
         activation = x
         activations = [x]
         zs = []
-        for b, w in zip(self.biases, self.weights):
+        for b, w in zip(self.biases, self.weights, strict=True):
             z = np.dot(w, activation) + b
             zs.append(z)
             activation = sigmoid(z)

@@ -18,10 +18,9 @@ import json
 from pathlib import Path
 
 import fields
-from quantities import flops_per_step
-
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
+from quantities import flops_per_step
 
 DATA = Path(__file__).resolve().parents[1] / "docs" / "data" / "benchmarks.json"
 TARGETS = Path(__file__).resolve().parents[1] / "benchmarks" / "targets.json"
@@ -86,8 +85,16 @@ def _race_fields(b: dict) -> dict:
             continue
         ratio = race["ratios"].get(f"{name}_over_nn_scratch", 1.0)
         seconds = peer["best"]["seconds"]
-        rows.append([PEER_NAMES[name], f"{seconds:.3f} s", f"{1e6 * seconds / steps:.0f} µs",
-                     str(peer["best"]["threads"]), _pct(peer["test_accuracy"]), f"{ratio:.1f}×"])
+        rows.append(
+            [
+                PEER_NAMES[name],
+                f"{seconds:.3f} s",
+                f"{1e6 * seconds / steps:.0f} µs",
+                str(peer["best"]["threads"]),
+                _pct(peer["test_accuracy"]),
+                f"{ratio:.1f}×",
+            ]
+        )
     header = ["", "training time", "per step", "threads", "test accuracy", "time ÷ nn_scratch's"]
     r = race["recipe"]
     return {
@@ -107,10 +114,16 @@ def _full_batch_fields(b: dict) -> dict:
         "full_table": _table(
             ["", "one iteration", "tutorial's time ÷ this"],
             [
-                ["nn_scratch, float32 (the default)", f"{1e3 * best['nn_scratch_float32']:.1f} ms",
-                 f"{ratios['tutorial_over_nn_scratch']:.1f}×"],
-                ["nn_scratch, float64", f"{1e3 * best['nn_scratch_float64']:.1f} ms",
-                 f"{ratios['tutorial_over_nn_scratch_float64']:.1f}×"],
+                [
+                    "nn_scratch, float32 (the default)",
+                    f"{1e3 * best['nn_scratch_float32']:.1f} ms",
+                    f"{ratios['tutorial_over_nn_scratch']:.1f}×",
+                ],
+                [
+                    "nn_scratch, float64",
+                    f"{1e3 * best['nn_scratch_float64']:.1f} ms",
+                    f"{ratios['tutorial_over_nn_scratch_float64']:.1f}×",
+                ],
                 ["the tutorial's code, float64", f"{1e3 * best['tutorial_float64']:.1f} ms", "1.0×"],
             ],
         ),
@@ -143,17 +156,25 @@ def _issue12_fields(b: dict, peak: float) -> dict:
         rows = []
         for n, row in st["by_threads"].items():
             torch_s = row.get("pytorch_seconds")
-            rows.append([
-                n,
-                f"{1e6 * row['floor_seconds'] / steps:.0f} µs",
-                f"{1e6 * row['nn_scratch_seconds'] / steps:.0f} µs",
-                f"{1e6 * torch_s / steps:.0f} µs" if torch_s else "—",
-                f"{row['nn_scratch_over_floor']:.1f}×",
-                f"{row['pytorch_over_nn_scratch']:.1f}×" if torch_s else "—",
-            ])
+            rows.append(
+                [
+                    n,
+                    f"{1e6 * row['floor_seconds'] / steps:.0f} µs",
+                    f"{1e6 * row['nn_scratch_seconds'] / steps:.0f} µs",
+                    f"{1e6 * torch_s / steps:.0f} µs" if torch_s else "—",
+                    f"{row['nn_scratch_over_floor']:.1f}×",
+                    f"{row['pytorch_over_nn_scratch']:.1f}×" if torch_s else "—",
+                ]
+            )
         out["step_table"] = _table(
-            ["threads", "floor: the five products alone", "nn_scratch step", "PyTorch step",
-             "nn_scratch ÷ floor", "PyTorch ÷ nn_scratch"],
+            [
+                "threads",
+                "floor: the five products alone",
+                "nn_scratch step",
+                "PyTorch step",
+                "nn_scratch ÷ floor",
+                "PyTorch ÷ nn_scratch",
+            ],
             rows,
         )
     full = b["full_batch"]
@@ -174,8 +195,16 @@ def _issue12_fields(b: dict, peak: float) -> dict:
             )
         ]
         out["nielsen_table"] = (
-            _table(["epoch", "network.py: time", "network.py: test accuracy", "nn_scratch: time",
-                    "nn_scratch: test accuracy"], rows)
+            _table(
+                [
+                    "epoch",
+                    "network.py: time",
+                    "network.py: test accuracy",
+                    "nn_scratch: time",
+                    "nn_scratch: test accuracy",
+                ],
+                rows,
+            )
             + f"\n\nFastest epoch of network.py ÷ fastest epoch of nn_scratch: {ni['nielsen_over_nn_scratch']:.1f}×"
             f" ({theirs['m_train']:,} training images, {ni['threads']} thread)."
         )
@@ -186,12 +215,16 @@ def _issue12_fields(b: dict, peak: float) -> dict:
                 continue
             for work, row in mem["work"].items():
                 rss = row.get("rss_peak_extra_bytes")
-                rows.append([
-                    work.replace("_", " "), dtype, f"{mem['X_bytes'] / 1e6:.1f} MB",
-                    f"{row['tracemalloc_peak_extra_bytes'] / 1e6:.1f} MB "
-                    f"({row['tracemalloc_peak_extra_over_X']:.2f} × X)",
-                    f"{rss / 1e6:.1f} MB ({row['rss_peak_extra_over_X']:.2f} × X)" if rss is not None else "—",
-                ])
+                rows.append(
+                    [
+                        work.replace("_", " "),
+                        dtype,
+                        f"{mem['X_bytes'] / 1e6:.1f} MB",
+                        f"{row['tracemalloc_peak_extra_bytes'] / 1e6:.1f} MB "
+                        f"({row['tracemalloc_peak_extra_over_X']:.2f} × X)",
+                        f"{rss / 1e6:.1f} MB ({row['rss_peak_extra_over_X']:.2f} × X)" if rss is not None else "—",
+                    ]
+                )
         out["memory_table"] = _table(
             ["work", "dtype", "size of X", "peak extra, tracemalloc", "peak extra, resident set"], rows
         )
@@ -205,8 +238,14 @@ def _wide_fields(b: dict) -> dict:
         if "skipped" in peer:
             rows.append([PEER_NAMES[name], "skipped: not installed", "", ""])
             continue
-        rows.append([PEER_NAMES[name], f"{peer['best']['seconds']:.2f} s", f"{peer['gflops_per_second']:.1f} GFLOP/s",
-                     f"{100 * peer['fraction_of_matmul_peak']:.0f} %"])
+        rows.append(
+            [
+                PEER_NAMES[name],
+                f"{peer['best']['seconds']:.2f} s",
+                f"{peer['gflops_per_second']:.1f} GFLOP/s",
+                f"{100 * peer['fraction_of_matmul_peak']:.0f} %",
+            ]
+        )
     ratio = wide["ratios"].get("pytorch_over_nn_scratch")
     return {
         "wide_table": _table(["", "one epoch", "achieved", "of the matmul peak"], rows),
@@ -219,8 +258,13 @@ def _scaling_fields(b: dict) -> dict:
     scaling_table = _table(
         ["hidden units", "examples", "one epoch", "GFLOP/s", "µs per step"],
         [
-            [str(row["width"]), f"{row['m']:,}", f"{row['seconds']:.3f} s", f"{row['gflops_per_second']:.1f}",
-             f"{row['microseconds_per_step']:.0f}"]
+            [
+                str(row["width"]),
+                f"{row['m']:,}",
+                f"{row['seconds']:.3f} s",
+                f"{row['gflops_per_second']:.1f}",
+                f"{row['microseconds_per_step']:.0f}",
+            ]
             for row in sc["by_width"] + sc["by_examples"]
         ],
     )
@@ -228,8 +272,11 @@ def _scaling_fields(b: dict) -> dict:
     for br in sc["step_breakdown"]:
         us = br["microseconds_per_step"]
         total = sum(us.values())
-        rows.append(["-".join(map(str, br["layer_sizes"])) + f", batch {br['batch_size']}"]
-                    + [f"{v:.0f} ({100 * v / total:.0f} %)" for v in us.values()] + [f"{total:.0f}"])
+        rows.append(
+            ["-".join(map(str, br["layer_sizes"])) + f", batch {br['batch_size']}"]
+            + [f"{v:.0f} ({100 * v / total:.0f} %)" for v in us.values()]
+            + [f"{total:.0f}"]
+        )
     phases = list(sc["step_breakdown"][0]["microseconds_per_step"])
     w = sc["by_width"]
     first, last = w[0], w[-1]
@@ -259,8 +306,15 @@ def _accuracy_fields(b: dict) -> dict:
             f"λ = {rc['weight_decay']:g}, {rc['schedule']} schedule, seed {rc['seed']}"
             + (", standardised inputs" if run.get("inputs") == "standardised" else "")
         )
-        rows.append(["-".join(map(str, rc["layer_sizes"])), recipe, f"{run['training_seconds']:.0f} s",
-                     _pct(run["train_accuracy"]), _pct(run["test_accuracy"])])
+        rows.append(
+            [
+                "-".join(map(str, rc["layer_sizes"])),
+                recipe,
+                f"{run['training_seconds']:.0f} s",
+                _pct(run["train_accuracy"]),
+                _pct(run["test_accuracy"]),
+            ]
+        )
     header = ["network", "recipe", "training time", "training accuracy", "test accuracy"]
     return {"accuracy_table": _table(header, rows)}
 
@@ -293,34 +347,78 @@ def _target_rows(report: dict) -> list[tuple[str, str, str, object]]:
     step_rows = []
     for n, row in b.get("step", {}).get("by_threads", {}).items():
         ratio = row.get("pytorch_over_nn_scratch")
-        step_rows.append(("step", "pytorch_over_nn_scratch_at_least", f"{n} thread(s): {ratio:.1f}" if ratio else "—",
-                          met.get("step", {}).get(f"pytorch_over_nn_scratch_{n}_threads_at_least")))
+        step_rows.append(
+            (
+                "step",
+                "pytorch_over_nn_scratch_at_least",
+                f"{n} thread(s): {ratio:.1f}" if ratio else "—",
+                met.get("step", {}).get(f"pytorch_over_nn_scratch_{n}_threads_at_least"),
+            )
+        )
     if not step_rows:
         step_rows = [("step", "pytorch_over_nn_scratch_at_least", "—", None)]
     return step_rows + [
-        ("time_to_92", "nn_scratch_seconds_at_most", f"{nn['best']['seconds']:.3f} s, {_pct(nn['test_accuracy'])}",
-         met["time_to_92"].get("nn_scratch_seconds_at_most")),
-        ("time_to_92", "pytorch_over_nn_scratch_at_least", f"{ratio_torch:.1f}" if ratio_torch else "—",
-         met["time_to_92"].get("pytorch_over_nn_scratch_at_least")),
-        ("full_batch", "nn_scratch_seconds_at_most", f"{1e3 * full['best_seconds']['nn_scratch_float32']:.1f} ms",
-         met["full_batch"]["nn_scratch_seconds_at_most"]),
-        ("full_batch", "tutorial_over_nn_scratch_at_least", f"{full['ratios']['tutorial_over_nn_scratch']:.1f}",
-         met["full_batch"]["tutorial_over_nn_scratch_at_least"]),
-        ("full_batch", "tutorial_over_nn_scratch_float64_at_least",
-         f"{full['ratios']['tutorial_over_nn_scratch_float64']:.2f}",
-         met["full_batch"].get("tutorial_over_nn_scratch_float64_at_least")),
+        (
+            "time_to_92",
+            "nn_scratch_seconds_at_most",
+            f"{nn['best']['seconds']:.3f} s, {_pct(nn['test_accuracy'])}",
+            met["time_to_92"].get("nn_scratch_seconds_at_most"),
+        ),
+        (
+            "time_to_92",
+            "pytorch_over_nn_scratch_at_least",
+            f"{ratio_torch:.1f}" if ratio_torch else "—",
+            met["time_to_92"].get("pytorch_over_nn_scratch_at_least"),
+        ),
+        (
+            "full_batch",
+            "nn_scratch_seconds_at_most",
+            f"{1e3 * full['best_seconds']['nn_scratch_float32']:.1f} ms",
+            met["full_batch"]["nn_scratch_seconds_at_most"],
+        ),
+        (
+            "full_batch",
+            "tutorial_over_nn_scratch_at_least",
+            f"{full['ratios']['tutorial_over_nn_scratch']:.1f}",
+            met["full_batch"]["tutorial_over_nn_scratch_at_least"],
+        ),
+        (
+            "full_batch",
+            "tutorial_over_nn_scratch_float64_at_least",
+            f"{full['ratios']['tutorial_over_nn_scratch_float64']:.2f}",
+            met["full_batch"].get("tutorial_over_nn_scratch_float64_at_least"),
+        ),
         ("full_batch", "equal_within_1e-10", f"{max(differences):.0e}", met["full_batch"]["equal_within_1e-10"]),
-        ("wide", "nn_scratch_over_pytorch_at_most", f"{1 / wide_ratio:.2f}" if wide_ratio else "—",
-         met["wide"].get("nn_scratch_over_pytorch_at_most")),
-        ("accuracy", "wide_test_accuracy_at_least", _pct(acc["wide"]["test_accuracy"]),
-         met["accuracy"]["wide_test_accuracy_at_least"]),
-        ("accuracy", "wide_training_seconds_at_most", f"{acc['wide']['training_seconds']:.0f} s",
-         met["accuracy"]["wide_training_seconds_at_most"]),
-        ("accuracy", "small_test_accuracy_at_least",
-         ", ".join(f"seed {r['recipe']['seed']}: {_pct(r['test_accuracy'])}" for r in small),
-         met["accuracy"]["small_test_accuracy_at_least"]),
-        ("accuracy", "small_median_test_accuracy_at_least", _pct(acc["small"]["median_test_accuracy"]),
-         met["accuracy"].get("small_median_test_accuracy_at_least")),
+        (
+            "wide",
+            "nn_scratch_over_pytorch_at_most",
+            f"{1 / wide_ratio:.2f}" if wide_ratio else "—",
+            met["wide"].get("nn_scratch_over_pytorch_at_most"),
+        ),
+        (
+            "accuracy",
+            "wide_test_accuracy_at_least",
+            _pct(acc["wide"]["test_accuracy"]),
+            met["accuracy"]["wide_test_accuracy_at_least"],
+        ),
+        (
+            "accuracy",
+            "wide_training_seconds_at_most",
+            f"{acc['wide']['training_seconds']:.0f} s",
+            met["accuracy"]["wide_training_seconds_at_most"],
+        ),
+        (
+            "accuracy",
+            "small_test_accuracy_at_least",
+            ", ".join(f"seed {r['recipe']['seed']}: {_pct(r['test_accuracy'])}" for r in small),
+            met["accuracy"]["small_test_accuracy_at_least"],
+        ),
+        (
+            "accuracy",
+            "small_median_test_accuracy_at_least",
+            _pct(acc["small"]["median_test_accuracy"]),
+            met["accuracy"].get("small_median_test_accuracy_at_least"),
+        ),
     ]
 
 
@@ -358,7 +456,7 @@ def figures(report: dict) -> dict[str, bytes]:
         (axes[2], "wide", "784-800-10, one epoch", "seconds", 1),
     ):
         peers = [(PEER_NAMES[n], p["best"]["seconds"] * scale) for n, p in b[key]["peers"].items() if "best" in p]
-        ax.barh([n for n, _ in peers][::-1], [t for _, t in peers][::-1], color=["C1", "C2", "C0"][-len(peers):])
+        ax.barh([n for n, _ in peers][::-1], [t for _, t in peers][::-1], color=["C1", "C2", "C0"][-len(peers) :])
         ax.set_title(title, fontsize=10)
         ax.set_xlabel(unit)
     best = b["full_batch"]["best_seconds"]
@@ -409,8 +507,12 @@ def figures(report: dict) -> dict[str, bytes]:
     fig, ax = plt.subplots(figsize=(8, 3.6))
     for run in [acc["wide"], *acc["small"]["runs"]]:
         rc = run["recipe"]
-        ax.plot([c["epoch"] for c in run["curve"]], [100 * c["test_accuracy"] for c in run["curve"]], marker=".",
-                label="-".join(map(str, rc["layer_sizes"])) + f", seed {rc['seed']}")
+        ax.plot(
+            [c["epoch"] for c in run["curve"]],
+            [100 * c["test_accuracy"] for c in run["curve"]],
+            marker=".",
+            label="-".join(map(str, rc["layer_sizes"])) + f", seed {rc['seed']}",
+        )
     ax.set_xlabel("epoch")
     ax.set_ylabel("test accuracy (%)")
     ax.set_ylim(90, 100)

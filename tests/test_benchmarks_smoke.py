@@ -32,7 +32,11 @@ def _run(tmp_path, mnist_folder, *args, pythonpath=None):
         env["PYTHONPATH"] = os.pathsep.join([str(pythonpath), env.get("PYTHONPATH", "")])
     proc = subprocess.run(
         [sys.executable, str(RUN), "--quick", "--out", str(out), *args],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=600,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert f"wrote {out}" in proc.stdout
@@ -117,7 +121,10 @@ def test_missing_peers_are_skipped_with_a_note(tmp_path, mnist_folder):
 def test_unknown_benchmark_is_refused(tmp_path):
     proc = subprocess.run(
         [sys.executable, str(RUN), "--only", "nope", "--out", str(tmp_path / "x.json")],
-        cwd=REPO, capture_output=True, text=True, timeout=120,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 2 and "unknown benchmark 'nope'" in proc.stderr
     assert not (tmp_path / "x.json").exists()

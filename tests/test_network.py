@@ -178,7 +178,7 @@ def test_network_wraps_the_functions():
     assert np.array_equal(net.predict(X), P.argmax(axis=0))
     assert 0 <= net.accuracy(X, np.array([0, 1, 2, 0, 1])) <= 1
     with pytest.raises(AttributeError):
-        net.W9
+        _ = net.W9
 
 
 def test_network_predict_rejects_non_finite_input():

@@ -30,7 +30,7 @@ def _batch(rng, sizes, m):
 def _cost(weights, biases, X, Y):
     # C = Σ_x ½‖a^L(x) − y(x)‖², all examples at once.
     A = X
-    for w, b in zip(weights, biases):
+    for w, b in zip(weights, biases, strict=True):
         A = 1 / (1 + np.exp(-(w @ A + b)))
     return 0.5 * np.sum((A - Y) ** 2)
 
@@ -38,7 +38,7 @@ def _cost(weights, biases, X, Y):
 def _vectorised_gradient(weights, biases, X, Y):
     # Whole-batch backpropagation: columns are examples, sums over axis 1.
     As, Zs = [X], []
-    for w, b in zip(weights, biases):
+    for w, b in zip(weights, biases, strict=True):
         Zs.append(w @ As[-1] + b)
         As.append(1 / (1 + np.exp(-Zs[-1])))
     s = As[-1]
@@ -59,7 +59,7 @@ def test_summed_per_example_gradients_equal_the_vectorised_gradient(sizes):
     X, Y, batch = _batch(rng, sizes, 10)
     nabla_b, nabla_w = net.batch_gradient(batch)
     ref_b, ref_w = _vectorised_gradient(net.weights, net.biases, X, Y)
-    for ours, ref in zip(nabla_w + nabla_b, ref_w + ref_b):
+    for ours, ref in zip(nabla_w + nabla_b, ref_w + ref_b, strict=True):
         np.testing.assert_allclose(ours, ref, rtol=1e-12, atol=1e-14)
 
 
@@ -71,7 +71,7 @@ def test_summed_per_example_gradients_match_finite_differences():
     nabla_b, nabla_w = net.batch_gradient(batch)
     h = 1e-6
     for params, grads in ((net.weights, nabla_w), (net.biases, nabla_b)):
-        for P, G in zip(params, grads):
+        for P, G in zip(params, grads, strict=True):
             numeric = np.zeros_like(P)
             for idx in np.ndindex(P.shape):
                 saved = P[idx]
@@ -91,7 +91,7 @@ def test_update_is_eta_over_batch_size_times_the_summed_gradient():
     before = [w.copy() for w in net.weights]
     _, nabla_w = net.batch_gradient(batch)
     net.update_mini_batch(batch, eta=3.0)
-    for w0, w1, nw in zip(before, net.weights, nabla_w):
+    for w0, w1, nw in zip(before, net.weights, nabla_w, strict=True):
         np.testing.assert_allclose(w1, w0 - (3.0 / 8) * nw, rtol=1e-13)
 
 
@@ -99,8 +99,10 @@ def test_a_short_run_on_real_digits_learns(mnist):
     from types import SimpleNamespace
 
     subset = SimpleNamespace(
-        X_train=mnist.X_train[:, :5000], Y_train=mnist.Y_train[:5000],
-        X_test=mnist.X_test[:, :1000], Y_test=mnist.Y_test[:1000],
+        X_train=mnist.X_train[:, :5000],
+        Y_train=mnist.Y_train[:5000],
+        X_test=mnist.X_test[:, :1000],
+        Y_test=mnist.Y_test[:1000],
     )
     result = nielsen.time_epochs(subset, epochs=3, n_train=4000)
     assert result["m_train"] == 4000

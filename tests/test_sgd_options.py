@@ -24,8 +24,18 @@ def test_schedule_is_called_once_per_epoch_with_the_epoch_number(data):
 def test_momentum_weight_decay_and_schedule_follow_the_equations(data):
     X, Y = data
     net = Network((6, 4, 3), seed=0, dtype=np.float64)
-    sgd(net, X, Y, alpha=0.3, epochs=3, batch_size=40, shuffle=False, momentum=0.5,
-        weight_decay=0.1, schedule=lambda e: 1 / (1 + e))
+    sgd(
+        net,
+        X,
+        Y,
+        alpha=0.3,
+        epochs=3,
+        batch_size=40,
+        shuffle=False,
+        momentum=0.5,
+        weight_decay=0.1,
+        schedule=lambda e: 1 / (1 + e),
+    )
     params = init_params((6, 4, 3), seed=0, dtype=np.float64)
     v = {"d" + k: np.zeros_like(P) for k, P in params.items()}
     for e in range(3):
