@@ -33,7 +33,6 @@ import shlex
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -42,15 +41,12 @@ import nn_scratch
 from nn_scratch import Network, gradient_descent
 from nn_scratch.data import load_mnist
 from nn_scratch.files import atomic_write
+from provenance import utc_now
 from reproduce_biswas import LAYER_SIZES, REPORTED_TEST_ACCURACY, SOURCE
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = REPO / "docs" / "data" / "biswas-784-500-150-10-gpu.json"
 FORMAT = "nn-scratch/gpu-check/1"
-
-
-def _utc_now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def find_gpus() -> tuple[dict, list[str]]:
@@ -223,7 +219,7 @@ def main(argv=None) -> int:
         "runs": [],
         "provenance": {
             "command": "python benchmarks/gpu_check.py " + shlex.join(given),
-            "started_utc": _utc_now(),
+            "started_utc": utc_now(),
             "library": f"{name} {lib.__version__}",
             "gpu": gpu_name,
             "numpy_version": np.__version__,
@@ -239,7 +235,7 @@ def main(argv=None) -> int:
         deadline = time.perf_counter() + left / (len(dtypes) - i)
         run = train_once(lib, device, dtype, data, args.iterations, args.eval_every, args.seed, deadline)
         result["runs"].append({"library": name, "device": gpu_name, **run})
-        result["provenance"]["finished_utc"] = _utc_now()
+        result["provenance"]["finished_utc"] = utc_now()
         args.out.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(args.out, json.dumps(result, indent=1) + "\n")
     print(f"gpu_check: wrote {args.out}", flush=True)

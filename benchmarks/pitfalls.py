@@ -31,9 +31,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import os
-import platform
-import shlex
 import statistics
 import sys
 import time
@@ -42,14 +39,13 @@ from pathlib import Path
 
 import numpy as np
 
-import nn_scratch
 from nn_scratch import DivergenceError, Network, gradient_descent, sgd
 from nn_scratch.data import load_mnist
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from pitfall_variants import backward_prop_with, forward_prop_with
-
-from reproduce_biswas import _cpu_model, _fingerprint, _utc_now, write_json_atomic
+from provenance import Run, command_line
+from reproduce_biswas import write_json_atomic
 
 FORMAT = "nn-scratch/pitfalls/1"
 LAYER_SIZES = (784, 10, 10)
@@ -202,15 +198,9 @@ def classify(right: list[dict], wrong: list[dict]) -> dict:
 
 def main(argv=None) -> dict:
     args = parse_args(argv)
-    script = Path(__file__).resolve()
-    try:
-        script = script.relative_to(Path.cwd())
-    except ValueError:
-        pass
-    given = sys.argv[1:] if argv is None else list(argv)
-    command = "python " + " ".join(shlex.quote(str(a)) for a in [script, *given])
+    command = command_line(__file__, argv)
     data = _mnist(args)
-    started, t0, load0 = _utc_now(), time.perf_counter(), os.getloadavg()[0]
+    run = Run(command)
 
     # The right runs each setting needs (the tutorials' uniform init, and He for uniform_init), then the wrong ones.
     needed = {
@@ -277,22 +267,7 @@ def main(argv=None) -> dict:
         "runs": runs,
         "results": results,
         "order": order,
-        "provenance": {
-            "command": command,
-            "started_utc": started,
-            "finished_utc": _utc_now(),
-            "wall_time_s": round(time.perf_counter() - t0, 1),
-            "load_average_start": round(load0, 2),
-            "load_average_end": round(os.getloadavg()[0], 2),
-            "cpu_count": os.cpu_count(),
-            "processor": _cpu_model(),
-            "machine": f"{platform.system()} {platform.machine()}",
-            "python_version": platform.python_version(),
-            "numpy_version": np.__version__,
-            "nn_scratch_version": nn_scratch.__version__,
-            # Fingerprint of the arrays trained and tested on, as loaded (values and dtype).
-            "data_sha256": _fingerprint(data.X_train, data.Y_train, data.X_test, data.Y_test),
-        },
+        "provenance": run.provenance(data.X_train, data.Y_train, data.X_test, data.Y_test),
     }
     write_json_atomic(args.out, report)
     return report

@@ -27,14 +27,12 @@ Small smoke run, as the tests do::
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import platform
 import shlex
 import sys
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +42,7 @@ from nn_scratch import Network, gradient_descent
 from nn_scratch.data import load_mnist
 from nn_scratch.files import atomic_write
 from nn_scratch.history import History
+from provenance import cpu_model, fingerprint, utc_now
 
 FORMAT = "nn-scratch/reproduction/1"
 LAYER_SIZES = (784, 500, 150, 10)
@@ -53,10 +52,6 @@ REPORTED_TEST_ACCURACY = 0.9095
 
 class _TimeLimit(Exception):
     """Raised from the logging callback when the time budget is spent."""
-
-
-def _utc_now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def write_json_atomic(path: Path, data: dict) -> None:
@@ -128,7 +123,7 @@ def _result_header(args, command: str, data) -> dict:
         "result": {},
         "provenance": {
             "command": command,
-            "started_utc": _utc_now(),
+            "started_utc": utc_now(),
             "finished_utc": None,
             "wall_time_s": None,
             "cpu_count": os.cpu_count(),
@@ -136,9 +131,9 @@ def _result_header(args, command: str, data) -> dict:
             "nn_scratch_version": nn_scratch.__version__,
             "python_version": platform.python_version(),
             "machine": f"{platform.system()} {platform.machine()}",
-            "processor": _cpu_model(),
+            "processor": cpu_model(),
             # Fingerprint of the arrays trained and tested on, as loaded (values and dtype).
-            "data_sha256": _fingerprint(X_train, Y_train, X_test, Y_test),
+            "data_sha256": fingerprint(X_train, Y_train, X_test, Y_test),
         },
     }
 
@@ -164,7 +159,7 @@ def _snapshot(result: dict, history: History, elapsed: list, status: str, wall: 
         }
     result["provenance"]["wall_time_s"] = round(wall, 1)
     if status != "partial":
-        result["provenance"]["finished_utc"] = _utc_now()
+        result["provenance"]["finished_utc"] = utc_now()
     write_json_atomic(out, result)
 
 
@@ -182,7 +177,7 @@ def main(argv=None) -> dict:
         live.append(**{k: entry[k] for k in ("step", "epoch", "loss", "train_accuracy", "val_loss", "val_accuracy")})
         elapsed.append(round(time.perf_counter() - t0, 2))
         print(
-            f"[{_utc_now()}] iteration {entry['step']:>5}  loss {entry['loss']:.4f}  "
+            f"[{utc_now()}] iteration {entry['step']:>5}  loss {entry['loss']:.4f}  "
             f"train {entry['train_accuracy']:.4f}  test {entry['val_accuracy']:.4f}  ({elapsed[-1]:.0f} s)",
             flush=True,
         )
@@ -206,25 +201,6 @@ def main(argv=None) -> dict:
     except _TimeLimit:
         _snapshot(result, live, elapsed, "stopped", time.perf_counter() - t0, args.out)
     return result
-
-
-def _fingerprint(*arrays) -> str:
-    h = hashlib.sha256()
-    for a in arrays:
-        a = np.ascontiguousarray(a)
-        h.update(f"{a.dtype.str}{a.shape}".encode())
-        h.update(a.tobytes())
-    return h.hexdigest()
-
-
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 if __name__ == "__main__":

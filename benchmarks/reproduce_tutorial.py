@@ -19,22 +19,18 @@ Usage (from the repository root; about a minute per seed on an idle machine)::
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import shlex
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 
-import nn_scratch
 from nn_scratch import Network, gradient_descent
 from nn_scratch.data import load_mnist
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import tutorial_reference as tutorial
-from reproduce_biswas import _cpu_model, _fingerprint, _utc_now, write_json_atomic
+from provenance import Run, command_line
+from reproduce_biswas import write_json_atomic
 
 FORMAT = "nn-scratch/tutorial-as-written/1"
 KAGGLE_DEV = 1000  # the tutorial's m counts the dev rows it sets aside afterwards
@@ -63,17 +59,11 @@ def main(argv=None) -> dict:
     from threadpoolctl import threadpool_limits
 
     args = parse_args(argv)
-    given = sys.argv[1:] if argv is None else list(argv)
-    script = Path(__file__).resolve()
-    try:
-        script = script.relative_to(Path.cwd())
-    except ValueError:
-        pass
-    command = "python " + " ".join(shlex.quote(str(a)) for a in [script, *given])
+    command = command_line(__file__, argv)
     data = load_mnist(args.data, dtype=np.float64, n_train=args.n_train, n_test=args.n_test, progress=False)
     X, Y, X_test, Y_test = data.X_train, data.Y_train, data.X_test, data.Y_test
     m_as_written = X.shape[1] + KAGGLE_DEV
-    started, t0, load0 = _utc_now(), time.perf_counter(), os.getloadavg()[0]
+    run = Run(command)
     runs = []
     for seed in range(args.seeds):
         params = tutorial.init_params(np.random.default_rng(seed))
@@ -105,21 +95,7 @@ def main(argv=None) -> dict:
             "n_test": int(X_test.shape[1]),
         },
         "runs": runs,
-        "provenance": {
-            "command": command,
-            "started_utc": started,
-            "finished_utc": _utc_now(),
-            "wall_time_s": round(time.perf_counter() - t0, 1),
-            "load_average_start": round(load0, 2),
-            "load_average_end": round(os.getloadavg()[0], 2),
-            "cpu_count": os.cpu_count(),
-            "processor": _cpu_model(),
-            "machine": f"{platform.system()} {platform.machine()}",
-            "python_version": platform.python_version(),
-            "numpy_version": np.__version__,
-            "nn_scratch_version": nn_scratch.__version__,
-            "data_sha256": _fingerprint(X, Y, X_test, Y_test),
-        },
+        "provenance": run.provenance(X, Y, X_test, Y_test),
     }
     write_json_atomic(args.out, report)
     return report

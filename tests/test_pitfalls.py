@@ -29,14 +29,13 @@ from nn_scratch import (
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 import pitfall_variants  # noqa: E402
+from nn_scratch.gradcheck import TOLERANCE  # noqa: E402
 from pitfall_variants import (  # noqa: E402
     backward_prop_with,
     one_hot_sized_by_max,
     softmax_over_whole_matrix,
     softmax_without_max,
 )
-
-from nn_scratch.gradcheck import TOLERANCE  # noqa: E402
 
 GOOD = TOLERANCE  # the project's one pass mark (nn_scratch/gradcheck.py)
 BAD = 1000 * TOLERANCE  # every mistake fails it by three orders of magnitude or more
