@@ -30,8 +30,6 @@ import argparse
 import json
 import os
 import platform
-import shlex
-import sys
 import time
 from pathlib import Path
 
@@ -42,7 +40,7 @@ from nn_scratch import Network, gradient_descent
 from nn_scratch.data import load_mnist
 from nn_scratch.files import atomic_write
 from nn_scratch.history import History
-from provenance import cpu_model, fingerprint, utc_now
+from provenance import command_line, cpu_model, fingerprint, utc_now
 
 FORMAT = "nn-scratch/reproduction/1"
 LAYER_SIZES = (784, 500, 150, 10)
@@ -82,16 +80,6 @@ def parse_args(argv=None) -> argparse.Namespace:
     if args.alpha <= 0:
         p.error(f"--alpha must be positive, got {args.alpha}")
     return args
-
-
-def _command(argv) -> str:
-    script = Path(__file__).resolve()
-    try:
-        script = script.relative_to(Path.cwd())
-    except ValueError:
-        pass
-    given = sys.argv[1:] if argv is None else list(argv)
-    return "python " + " ".join(shlex.quote(str(a)) for a in [script, *given])
 
 
 def _result_header(args, command: str, data) -> dict:
@@ -167,7 +155,7 @@ def main(argv=None) -> dict:
     args = parse_args(argv)
     dtype = np.dtype(args.dtype)
     data = load_mnist(args.data, dtype=dtype, n_train=args.n_train, n_test=args.n_test)
-    result = _result_header(args, _command(argv), data)
+    result = _result_header(args, command_line(__file__, argv), data)
     net = Network(LAYER_SIZES, init="normal", seed=args.seed, dtype=dtype)
     t0 = time.perf_counter()
     elapsed: list[float] = []
