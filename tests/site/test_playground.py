@@ -11,12 +11,21 @@ leave 127.0.0.1. Steps per second go to test-artifacts/playground.json.
 from __future__ import annotations
 
 import json
+import math
 import re
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
-TRAIN_TIMEOUT_MS = 240_000  # the default run: 3,125 steps, some 10–60 s on 2 busy cores
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "site_hooks"))  # as mkdocs runs the hook
+import playground  # noqa: E402
+
+# The default run's length, from the hook's own settings: epochs × batches per epoch.
+STEPS = playground.DEFAULTS["epochs"] * math.ceil(playground.N_TRAIN / playground.DEFAULTS["batch_size"])
+
+TRAIN_TIMEOUT_MS = 240_000  # the default run: a few thousand steps, some 10–60 s on 2 busy cores
 
 # Pixels of a chart's plot area that are drawn with the curve colours (not
 # background, grid or text): counted in the page.
@@ -76,12 +85,12 @@ def test_default_run_learns_and_matches_the_build(new_page, site_url, artifacts)
     # the rounding of a few float32 sums differs, so the two end within 0.5 point.
     assert abs(accuracy - built) <= 0.005, (accuracy, built)
     assert page.inner_text(".nn-pg__accuracy") == f"{100 * accuracy:.1f} %"
-    assert int(_app(page, "steps")) == 3125 and page.inner_text(".nn-pg__step") == "3,125"
+    assert int(_app(page, "steps")) == STEPS and page.inner_text(".nn-pg__step") == f"{STEPS:,}"
     assert int(_app(page, "points")) == 1 + 5 * 5  # step 0, then 5 points per epoch
     for chart in (".nn-pg__chart--loss", ".nn-pg__chart--accuracy"):
         train, held = page.eval_on_selector(chart, CURVE_PIXELS)
         assert train > 100 and held > 100, (chart, train, held)
-    assert "Finished after 3,125 steps" in page.inner_text(".nn-pg__status")
+    assert f"Finished after {STEPS:,} steps" in page.inner_text(".nn-pg__status")
     wrong = page.locator(".nn-pg__wrong figure")
     assert wrong.count() == 12
     label = wrong.first.locator("canvas").get_attribute("aria-label")
@@ -107,9 +116,9 @@ def test_default_run_learns_and_matches_the_build(new_page, site_url, artifacts)
     assert loaded < 4e6
     record = {
         "default_run": "784-32-10, he, alpha 0.1, batch 16, 5 epochs, seed 0",
-        "steps": 3125,
+        "steps": STEPS,
         "seconds_from_train_to_finished": round(seconds, 2),
-        "steps_per_second_overall": round(3125 / seconds, 1),
+        "steps_per_second_overall": round(STEPS / seconds, 1),
         "steps_per_second_last_shown": round(float(_app(page, "stepsPerSecond")), 1),
         "heldout_accuracy_browser": accuracy,
         "heldout_accuracy_build_replay": built,
