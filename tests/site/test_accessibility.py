@@ -147,6 +147,9 @@ def test_fixes_hold_after_instant_navigation(site_url, new_page):
     page.set_viewport_size({"width": 600, "height": 900})
     page.wait_for_selector('article [role="region"][tabindex="0"]')
     assert page.locator('article [role="region"]').first.get_attribute("aria-label") == "Scrollable table"
+    # Let the resize pass (debounced) and MathJax's late layout settle before the audit.
+    page.evaluate("() => window.MathJax?.startup?.promise")
+    page.wait_for_timeout(1000)
     page.add_script_tag(path=str(AXE))
     page.evaluate(START_AXE, ["wcag2a", "wcag2aa"])
     found = {v["id"]: v["nodes"] for v in audit_result(page)}
