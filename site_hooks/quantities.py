@@ -12,8 +12,10 @@ from itertools import pairwise
 
 import fields
 
-MNIST_TRAIN = 60_000  # images in the official training file (its IDX header says so; the loader checks it)
-PIXELS = 28 * 28
+from nn_scratch.download import MNIST_FILES
+from nn_scratch.idx import PIXELS
+
+MNIST_TRAIN = MNIST_FILES["train-images-idx3-ubyte"].count  # images in the official training file
 
 
 def flops_per_step(layer_sizes: tuple[int, ...], batch_size: int) -> int:
