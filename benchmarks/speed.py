@@ -14,6 +14,7 @@ import numpy as np
 import tutorial_reference as tutorial
 from common import optional, threads, timed
 from nn_scratch import Network, gradient_descent, init_params, train_step
+from nn_scratch.parameters import matmul_flops
 from peers import (
     sklearn_accuracy,
     sklearn_model,
@@ -38,24 +39,8 @@ def _summary(t: dict) -> dict:
 
 
 def mlp_flops(layer_sizes, m: int) -> float:
-    r"""Floating-point operations of one epoch of forward + backward propagation on ``m`` examples.
-
-    Each product of an $n_l \times n_{l-1}$ matrix with $m$ columns costs
-    $2 n_l n_{l-1} m$ (a multiply and an add per term). Per layer the
-    forward pass has one ($W A$), the backward pass one for $dW$ and, except
-    for the first layer, one for $W^\top dZ$; element-wise work is ignored.
-
-    Examples
-    --------
-    >>> round(mlp_flops((784, 10, 10), 60_000) / 1e9, 2)   # GFLOP per epoch
-    1.92
-    """
-    total = 0
-    for l in range(1, len(layer_sizes)):
-        n_in, n_out = layer_sizes[l - 1], layer_sizes[l]
-        products = 2 if l == 1 else 3
-        total += products * 2 * n_in * n_out * m
-    return float(total)
+    """FLOPs of one epoch's matrix products on ``m`` examples: :func:`nn_scratch.parameters.matmul_flops`."""
+    return float(matmul_flops(layer_sizes, m))
 
 
 def minibatch_race(data, recipe: dict, *, layer_sizes, repeats: int, thread_counts, peers=("pytorch", "sklearn")):

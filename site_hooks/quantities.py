@@ -8,32 +8,24 @@ one cannot drift from the code. Nothing trains; this takes milliseconds.
 
 from __future__ import annotations
 
-from itertools import pairwise
-
 import fields
 
 from nn_scratch.download import MNIST_FILES
 from nn_scratch.idx import PIXELS
+from nn_scratch.parameters import matmul_flops
 
 MNIST_TRAIN = MNIST_FILES["train-images-idx3-ubyte"].count  # images in the official training file
 
 
 def flops_per_step(layer_sizes: tuple[int, ...], batch_size: int) -> int:
-    r"""Multiply-adds ×2 of one training step: $W A$ forward, $dZ A^\top$ and $W^\top dZ$ backward.
-
-    The input layer needs no $W^\top dZ$ (nothing is below it); the
-    element-wise work is left out, being smaller by a factor of the layer widths.
+    """FLOPs of the matrix products of one training step (:func:`nn_scratch.parameters.matmul_flops`).
 
     Examples
     --------
     >>> flops_per_step((784, 10, 10), 100)
     3196000
     """
-    total = 0
-    for l, (n_in, n_out) in enumerate(pairwise(layer_sizes)):
-        products = 3 if l > 0 else 2
-        total += products * 2 * n_in * n_out * batch_size
-    return total
+    return matmul_flops(layer_sizes, batch_size)
 
 
 def compute() -> dict:

@@ -24,7 +24,6 @@
 # many copies of these networks do.
 
 # %%
-import itertools
 import json
 import time
 from pathlib import Path
@@ -34,6 +33,7 @@ from IPython.display import HTML, display
 
 from nn_scratch import Network, backward_prop, cross_entropy, forward_prop, gradient_descent, init_params, sgd
 from nn_scratch.data import load_mnist
+from nn_scratch.parameters import matmul_flops
 from nn_scratch.plots import plot_history
 
 
@@ -135,11 +135,7 @@ print(f"  spread {chunks.min():.1%} – {chunks.max():.1%}; on all 10,000 images
 
 # %%
 sizes = (784, 500, 150, 10)
-# per layer: W A forward and dZ A^T backward, plus W^T dZ for every layer above the first; 2 FLOPs per multiply-add
-flops = sum(
-    (2 if l == 0 else 3) * 2 * n_in * n_out * X_train.shape[1]
-    for l, (n_in, n_out) in enumerate(itertools.pairwise(sizes))
-)
+flops = matmul_flops(sizes, X_train.shape[1])  # W A forward, dZ Aᵀ and Wᵀ dZ backward; 2 FLOPs per multiply-add
 print(f"one full-batch iteration of 784-500-150-10: about {flops / 1e9:.0f} GFLOP of matrix products")
 biswas = json.loads(repo_file("docs/data/biswas-784-500-150-10.json").read_text(encoding="utf-8"))
 prov, train_cfg = biswas["provenance"], biswas["training"]
