@@ -6,7 +6,7 @@ beyond plain SGD matter most for the long runs:
 
 * momentum $\mu = 0.9$, which averages the noisy mini-batch gradients and
   lets a larger effective step follow the valleys of the loss;
-* a cosine learning-rate schedule (``schedule="cosine"``, :func:`nn_scratch.schedules.cosine_schedule`),
+* a cosine learning-rate schedule (``schedule="cosine"``, :func:`nn_scratch.training.cosine_schedule`),
   $\alpha_e = \alpha \cdot \tfrac12\,(1 + \cos(\pi e / E))$
   for epoch $e$ of $E$: large steps early, small ones at the end, so training
   settles into a minimum instead of bouncing around it;

@@ -40,7 +40,7 @@ import numpy as np
 import nn_scratch
 from nn_scratch import Network, gradient_descent
 from nn_scratch.data import load_mnist
-from nn_scratch.files import atomic_write
+from nn_scratch.saving import atomic_write
 from provenance import utc_now
 from reproduce_biswas import LAYER_SIZES, REPORTED_TEST_ACCURACY, SOURCE
 

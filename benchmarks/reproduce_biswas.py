@@ -38,7 +38,7 @@ import numpy as np
 import nn_scratch
 from nn_scratch import Network, gradient_descent
 from nn_scratch.data import load_mnist
-from nn_scratch.files import atomic_write
+from nn_scratch.saving import atomic_write
 from nn_scratch.history import History
 from provenance import command_line, cpu_model, fingerprint, utc_now
 

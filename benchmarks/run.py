@@ -31,7 +31,7 @@ import nielsen  # noqa: E402
 
 from accuracy import run_recipe  # noqa: E402
 from common import DEFAULT_OUT, REPO, load_average, load_data, machine, matmul_peak, threads  # noqa: E402
-from nn_scratch.files import atomic_write  # noqa: E402
+from nn_scratch.saving import atomic_write  # noqa: E402
 from scaling import scaling, step_breakdown  # noqa: E402
 from speed import full_batch, minibatch_race, step_race, time_to_accuracy  # noqa: E402
 

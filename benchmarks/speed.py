@@ -14,7 +14,7 @@ import numpy as np
 import tutorial_reference as tutorial
 from common import optional, threads, timed
 from nn_scratch import Network, gradient_descent, init_params, train_step
-from nn_scratch.parameters import matmul_flops
+from nn_scratch.network import matmul_flops
 from peers import (
     sklearn_accuracy,
     sklearn_model,
@@ -39,7 +39,7 @@ def _summary(t: dict) -> dict:
 
 
 def mlp_flops(layer_sizes, m: int) -> float:
-    """FLOPs of one epoch's matrix products on ``m`` examples: :func:`nn_scratch.parameters.matmul_flops`."""
+    """FLOPs of one epoch's matrix products on ``m`` examples: :func:`nn_scratch.network.matmul_flops`."""
     return float(matmul_flops(layer_sizes, m))
 
 

@@ -17,8 +17,7 @@ from .gradcheck import gradient_check, numerical_gradients, relative_error
 from .history import DeadNetworkWarning, DivergenceError, History
 from .maths import cross_entropy, get_accuracy, get_predictions, one_hot, relu, relu_prime, softmax
 from .network import Network, backward_prop, forward_prop, init_params, update_params
-from .step import train_step
-from .training import gradient_descent, sgd
+from .training import gradient_descent, sgd, train_step
 
 __version__ = "0.1.0"
 

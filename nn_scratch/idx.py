@@ -8,8 +8,8 @@ gzip-compressed or not; finding and downloading the files is
 
 Examples
 --------
->>> ROWS, COLS, PIXELS, NUM_CLASSES
-(28, 28, 784, 10)
+>>> SIDE, PIXELS, NUM_CLASSES
+(28, 784, 10)
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["ROWS", "COLS", "PIXELS", "NUM_CLASSES", "MAX_ITEMS", "MNISTFileError", "read_idx"]
+__all__ = ["SIDE", "PIXELS", "NUM_CLASSES", "MAX_ITEMS", "MNISTFileError", "read_idx"]
 
-ROWS = COLS = 28
-"""Every MNIST image is 28 × 28 pixels."""
-PIXELS = ROWS * COLS
+SIDE = 28
+"""Every MNIST image is a square of 28 × 28 pixels: this is its side."""
+PIXELS = SIDE * SIDE
 """784: the length of one image as a column of ``X``, and the input size of an MNIST network."""
 NUM_CLASSES = 10
 """The digits 0–9."""
@@ -151,9 +151,9 @@ def read_idx(path: str | os.PathLike, kind: str, *, count: int | None = None, sh
                     f"{path}: the header announces {n_items} {kind}, this file must hold {count}", path
                 )
             count = n_items
-            if kind == "images" and dims[1:] != [ROWS, COLS]:
+            if kind == "images" and dims[1:] != [SIDE, SIDE]:
                 raise MNISTFileError(
-                    f"{path}: absurd header: images of {dims[1]} × {dims[2]} pixels, MNIST images are {ROWS} × {COLS}",
+                    f"{path}: absurd header: images of {dims[1]} × {dims[2]} pixels, MNIST images are {SIDE} × {SIDE}",
                     path,
                 )
             n = count * (PIXELS if kind == "images" else 1)

@@ -23,12 +23,11 @@ import math
 
 import numpy as np
 
-from .idx import ROWS
+from .idx import SIDE
 
 __all__ = [
     "INK_THRESHOLD",
     "BOX_SIZE",
-    "IMAGE_SIZE",
     "image_to_ink",
     "bounding_box",
     "scaled_size",
@@ -43,10 +42,7 @@ INK_THRESHOLD = 0.1
 BOX_SIZE = 20
 """The longer side of the digit after scaling, in pixels (as in MNIST)."""
 
-IMAGE_SIZE = ROWS  # MNIST images are 28 × 28 (nn_scratch.idx holds the format)
-"""Side of the output image, in pixels."""
-
-_CENTRE = (IMAGE_SIZE - 1) / 2  # 13.5: the middle of pixel indices 0 … 27
+_CENTRE = (SIDE - 1) / 2  # 13.5: the middle of pixel indices 0 … 27
 _TIE = 1e-9  # rounds exact halves up whatever the rounding error of the centre of mass
 _BORDER_DARK_ON_LIGHT = 0.5  # a border brighter than this means paper is light, ink dark
 
@@ -232,15 +228,15 @@ def preprocess_digit(ink) -> np.ndarray:
     h, w = scaled_size(*crop.shape)
     digit = area_matrix(h, crop.shape[0]) @ crop @ area_matrix(w, crop.shape[1]).T
 
-    image = np.zeros((IMAGE_SIZE, IMAGE_SIZE))
-    y0, x0 = (IMAGE_SIZE - h) // 2, (IMAGE_SIZE - w) // 2
+    image = np.zeros((SIDE, SIDE))
+    y0, x0 = (SIDE - h) // 2, (SIDE - w) // 2
     image[y0 : y0 + h, x0 : x0 + w] = digit
     cy, cx = centre_of_mass(image)
     # Shift so the centre of mass lands on the middle pixel, as MNIST's digits were placed.
     # _TIE nudges exact halves up: a symmetric digit has c = 13.0 exactly, and the last
     # bit of a float sum must not decide between two placements (digit.js does the same).
-    y1 = min(max(y0 + math.floor(_CENTRE - cy + 0.5 + _TIE), 0), IMAGE_SIZE - h)
-    x1 = min(max(x0 + math.floor(_CENTRE - cx + 0.5 + _TIE), 0), IMAGE_SIZE - w)
-    image = np.zeros((IMAGE_SIZE, IMAGE_SIZE))
+    y1 = min(max(y0 + math.floor(_CENTRE - cy + 0.5 + _TIE), 0), SIDE - h)
+    x1 = min(max(x0 + math.floor(_CENTRE - cx + 0.5 + _TIE), 0), SIDE - w)
+    image = np.zeros((SIDE, SIDE))
     image[y1 : y1 + h, x1 : x1 + w] = digit
     return np.clip(image, 0, 1).ravel()

@@ -1,6 +1,6 @@
-r"""Training: full-batch gradient descent and mini-batch stochastic gradient descent.
+r"""Training: the one step, full-batch gradient descent, mini-batch SGD, learning-rate schedules.
 
-Both take the same step, :func:`~nn_scratch.step.train_step` — forward, backward, $W := W - \alpha\,dW$ —
+Both loops take the same step, :func:`train_step` — forward, backward, $W := W - \alpha\,dW$ —
 and differ only in how many examples each step sees: all $m$ of them, or a shuffled
 mini-batch. Both return a :class:`~nn_scratch.history.History` and stop with a
 :class:`~nn_scratch.history.DivergenceError` as soon as the loss is not finite.
@@ -19,37 +19,177 @@ from numpy.typing import ArrayLike
 from ._checks import check_positive
 from .history import DivergenceError, History, dead_layer
 from .maths import cross_entropy, get_accuracy, get_predictions
-from .network import Network, backward_prop, forward_prop
-from .schedules import SCHEDULES, scheduled_alpha
-from .step import Backward, Forward, diverged, train_step
+from .network import Network, backward_prop, forward_prop, update_params
 
-__all__ = ["gradient_descent", "sgd"]
+__all__ = ["train_step", "diverged", "gradient_descent", "sgd", "SCHEDULES", "cosine_schedule", "scheduled_alpha"]
+
+Forward = Callable[[dict, np.ndarray], tuple[np.ndarray, dict]]
+Backward = Callable[[dict, dict, np.ndarray], dict]
 
 
-def _prepare(net, X, Y, name_X="X", name_Y="Y"):
+def train_step(
+    params: dict,
+    X: np.ndarray,
+    Y: np.ndarray,
+    alpha: float,
+    *,
+    forward: Forward = forward_prop,
+    backward: Backward = backward_prop,
+    weight_decay: float = 0.0,
+    momentum: float = 0.0,
+    velocity: dict | None = None,
+    observe: Callable[[dict, dict, np.ndarray], None] | None = None,
+) -> tuple[dict, dict]:
+    r"""One step of gradient descent on the batch ``(X, Y)``, in place.
+
+    Forward propagation, backpropagation, then
+    $W := W - \alpha\,(dW + \lambda W)$ — or, with a ``velocity`` dict
+    (zeros shaped like the gradients), $v := \mu v + dW$, $W := W - \alpha v$.
+    :func:`gradient_descent`, :func:`sgd` and the benchmarks all take their
+    steps here. Nothing is checked and no loss is computed: the callers check
+    their inputs once, and read what they log from the returned cache.
+
+    Parameters
+    ----------
+    params : dict
+        ``W1, b1, …``, updated in place.
+    X, Y : ndarray
+        The batch, examples as columns, and its integer labels.
+    alpha : float
+        The learning rate of this step.
+    forward, backward : callable
+        ``forward(params, X) -> (A, cache)`` and ``backward(params, cache, Y) -> grads``;
+        by default :func:`~nn_scratch.network.forward_prop` and
+        :func:`~nn_scratch.network.backward_prop`. An experiment passes its own
+        replacement to train exactly the loop the documentation quotes.
+    weight_decay, momentum, velocity
+        $\lambda$, $\mu$ and the running direction $v$ (None for plain steps).
+    observe : callable, optional
+        ``observe(cache, grads, Y)``, called after backpropagation and before any
+        parameter changes, so it may stop the step by raising.
+
+    Returns
+    -------
+    cache, grads : dict
+        What forward propagation and backpropagation made: the caller logs from
+        ``cache`` and checks ``grads`` for divergence (:func:`diverged`).
+
+    Examples
+    --------
+    >>> from nn_scratch.network import init_params
+    >>> from nn_scratch.maths import cross_entropy
+    >>> params = init_params((4, 5, 3), seed=0)
+    >>> X, Y = np.random.default_rng(0).random((4, 8), dtype=np.float32), np.arange(8) % 3
+    >>> before = cross_entropy(forward_prop(params, X)[0], Y)
+    >>> cache, grads = train_step(params, X, Y, 0.5)
+    >>> cache, grads = train_step(params, X, Y, 0.5)
+    >>> cross_entropy(forward_prop(params, X)[0], Y) < before
+    True
+    """
+    # --8<-- [start:sgd-step]
+    A, cache = forward(params, X)
+    grads = backward(params, cache, Y)
+    if observe is not None:  # an experiment's look at the step, before anything changes
+        observe(cache, grads, Y)
+    if weight_decay:  # the gradient of (λ/2)‖W‖² is λW
+        for k, P in params.items():
+            if k[0] == "W":
+                grads["d" + k] += weight_decay * P
+    if velocity is None:
+        update_params(params, grads, alpha)
+    else:
+        for k, g in grads.items():
+            velocity[k] *= momentum
+            velocity[k] += g
+        update_params(params, velocity, alpha)
+    # --8<-- [end:sgd-step]
+    return cache, grads
+
+
+def diverged(grads: dict, L: int, xp) -> bool:
+    """Whether the step that made ``grads`` diverged: the training run's one failing-run rule.
+
+    Both loops check every step with it. A NaN or inf anywhere in the network's
+    input to softmax makes that example's column of ``A[L]`` NaN, hence its loss
+    and its column of ``dZ[L]``; so the sum of ``db[L]`` — ``n_L`` numbers already
+    computed, zero in exact arithmetic — is finite exactly when the loss is
+    (cross-entropy clips probabilities, so it is never infinite on finite ``A[L]``).
+    Checking it costs nothing, where the loss itself would cost a pass over
+    ``A[L]`` at every step; the loss is computed only for the message.
+
+    Examples
+    --------
+    >>> diverged({"db2": np.array([[0.25], [-0.25]])}, L=2, xp=np)
+    False
+    >>> diverged({"db2": np.array([[np.nan], [0.0]])}, L=2, xp=np)
+    True
+    """
+    return not math.isfinite(float(xp.sum(grads[f"db{L}"])))
+
+
+def cosine_schedule(epochs: int) -> Callable[[int], float]:
+    r"""The schedule $e \mapsto \tfrac12 (1 + \cos(\pi e / E))$ over $E$ epochs: 1 at the start, near 0 at the end.
+
+    Examples
+    --------
+    >>> s = cosine_schedule(4)
+    >>> [round(s(e), 3) for e in range(4)]
+    [1.0, 0.854, 0.5, 0.146]
+    """
+    return lambda e: 0.5 * (1 + math.cos(math.pi * e / epochs))
+
+
+SCHEDULES = {"cosine": cosine_schedule}
+"""Schedules :func:`sgd` knows by name, so that a training recipe can be plain data (JSON)."""
+
+
+def scheduled_alpha(alpha_0: float, schedule: Callable[[int], float], epoch: int) -> float:
+    """``alpha_0`` times ``schedule(epoch)``, after checking the factor is positive and finite.
+
+    Examples
+    --------
+    >>> round(scheduled_alpha(0.1, cosine_schedule(2), 1), 6)
+    0.05
+    """
+    factor = schedule(epoch)
+    if isinstance(factor, bool) or not isinstance(factor, numbers.Real) or not (0 < factor < math.inf):
+        raise ValueError(f"schedule({epoch}) must return a positive finite factor, got {factor!r}")
+    return alpha_0 * float(factor)
+
+
+def _prepare(net, X, Y, X_val, Y_val):
+    """The training and held-out data checked once, at the door, in the network's library and dtype."""
     if not isinstance(net, Network):
         raise TypeError(f"net must be an nn_scratch Network, got {type(net).__name__}")
-    X = net.check_X(X, name_X)
-    return X, net.check_Y(Y, m=X.shape[1], name=name_Y)
+    X = net.check_X(X)
+    Y = net.check_Y(Y, m=X.shape[1])
+    if X_val is None and Y_val is None:
+        return X, Y, None
+    X_val = net.check_X(X_val, "X_val")
+    return X, Y, (X_val, net.check_Y(Y_val, m=X_val.shape[1], name="Y_val"))
 
 
-def _hooks(forward, backward, xp):
-    # The package's own passes get the namespace found once for the whole run.
-    for name, hook in (("forward", forward), ("backward", backward)):
-        if hook is not None and not callable(hook):
-            raise TypeError(f"{name} must be a function, got {type(hook).__name__}")
+def _passes(forward, backward, xp):
+    """The forward and backward passes: the caller's replacements, or the package's own bound to ``xp``."""
+    for name, given in (("forward", forward), ("backward", backward)):
+        if given is not None and not callable(given):
+            raise TypeError(f"{name} must be a function, got {type(given).__name__}")
     return forward or partial(forward_prop, xp=xp), backward or partial(backward_prop, xp=xp)
-
-
-def _evaluate(net, X, Y, forward):
-    A, _ = forward(net.params, X)
-    return cross_entropy(A, Y), get_accuracy(get_predictions(A), Y)
 
 
 def _log(history, record, val, net, forward, callback, verbose):
     if val is not None:
-        record["val_loss"], record["val_accuracy"] = _evaluate(net, *val, forward)
+        X_val, Y_val = val
+        A, _ = forward(net.params, X_val)
+        record["val_loss"] = cross_entropy(A, Y_val, net.xp)
+        record["val_accuracy"] = get_accuracy(get_predictions(A, net.xp), Y_val)
     history.log(record, callback=callback, verbose=verbose)
+
+
+def _stop_if_diverged(grads, cache, Y, L, xp, *, step, epoch, alpha, history):
+    # The one failing-run rule of both loops (see diverged); the loss is computed only for the message.
+    if diverged(grads, L, xp):
+        raise DivergenceError.at(cross_entropy(cache[f"A{L}"], Y, xp), step, epoch, alpha, history)
 
 
 def gradient_descent(
@@ -96,7 +236,7 @@ def gradient_descent(
     verbose : bool
         Print one line per log entry.
     forward, backward : callable, optional
-        Replace forward propagation or backpropagation, as in :func:`train_step`;
+        Replacements for forward propagation or backpropagation, as in :func:`train_step`;
         by default the package's own.
 
     Returns
@@ -119,40 +259,33 @@ def gradient_descent(
     >>> h.loss[-1] < h.loss[0]
     True
     """
-    X, Y = _prepare(net, X, Y)
-    val = None if X_val is None and Y_val is None else _prepare(net, X_val, Y_val, "X_val", "Y_val")
+    X, Y, val = _prepare(net, X, Y, X_val, Y_val)
     check_positive("alpha", alpha)
     check_positive("iterations", iterations, integer=True)
     check_positive("log_every", log_every, integer=True)
     xp = net.xp
-    forward, backward = _hooks(forward, backward, xp)
-    history = History()
-    k = 0
-
+    forward, backward = _passes(forward, backward, xp)
     L = len(net.params) // 2
+    history = History()
 
-    def log(cache, Y):
-        # The loss and the logged values at step k are those of the parameters after k updates.
-        loss = cross_entropy(cache[f"A{L}"], Y, xp)
-        if not math.isfinite(loss):
-            raise DivergenceError.at(loss, k, k, alpha, history)
+    def log(k, cache):
+        # The values logged at step k are those of the parameters after k updates.
         if history.dead_at is None and (layer := dead_layer(cache, xp)) is not None:
             history.mark_dead(k, layer)
-        acc = get_accuracy(get_predictions(cache[f"A{L}"], xp), Y)
-        _log(history, dict(step=k, epoch=k, loss=loss, train_accuracy=acc), val, net, forward, callback, verbose)
-
-    def observe(cache, grads, Y):
-        # Every step is checked for divergence; only the logged ones compute the loss.
-        if k % log_every == 0 or diverged(grads, L, xp):
-            log(cache, Y)
+        A = cache[f"A{L}"]
+        record = dict(
+            step=k, epoch=k, loss=cross_entropy(A, Y, xp), train_accuracy=get_accuracy(get_predictions(A, xp), Y)
+        )
+        _log(history, record, val, net, forward, callback, verbose)
 
     # Overflow inside a diverging run is reported by the divergence check.
     with np.errstate(over="ignore", invalid="ignore"):
-        # observe reads k: the number of updates made before the step it is called from.
-        while k < iterations:
-            train_step(net.params, X, Y, alpha, forward=forward, backward=backward, observe=observe, xp=xp)
-            k += 1
-        log(forward(net.params, X)[1], Y)
+        for k in range(iterations):
+            cache, grads = train_step(net.params, X, Y, alpha, forward=forward, backward=backward)
+            _stop_if_diverged(grads, cache, Y, L, xp, step=k, epoch=k, alpha=alpha, history=history)
+            if k % log_every == 0:
+                log(k, cache)
+        log(iterations, forward(net.params, X)[1])
     return history
 
 
@@ -253,14 +386,41 @@ def sgd(
     >>> len(h)
     3
     """
-    X, Y = _prepare(net, X, Y)
-    val = None if X_val is None and Y_val is None else _prepare(net, X_val, Y_val, "X_val", "Y_val")
+    X, Y, val = _prepare(net, X, Y, X_val, Y_val)
+    schedule = _check_sgd_settings(alpha, epochs, batch_size, log_every, momentum, weight_decay, schedule)
+    xp = net.xp
+    forward, backward = _passes(forward, backward, xp)
+    L = len(net.params) // 2
+    m = X.shape[1]
+    steps_per_epoch = math.ceil(m / batch_size)
+    every = log_every or steps_per_epoch
+    velocity = {"d" + k: xp.zeros_like(P) for k, P in net.params.items()} if momentum else None
+    history, tally = History(), _Tally(xp, L)
+    alphas = [alpha if schedule is None else scheduled_alpha(alpha, schedule, e) for e in range(epochs)]
+    batches = _batches(X, Y, batch_size, epochs, shuffle, np.random.default_rng(seed), xp)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for step, (epoch, Xb, Yb) in enumerate(batches, start=1):
+            alpha_e = alphas[epoch]
+            cache, grads = train_step(
+                net.params, Xb, Yb, alpha_e, forward=forward, backward=backward,
+                weight_decay=weight_decay, momentum=momentum, velocity=velocity,
+            )  # fmt: skip
+            where = dict(step=step - 1, epoch=(step - 1) / steps_per_epoch, alpha=alpha_e, history=history)
+            _stop_if_diverged(grads, cache, Yb, L, xp, **where)
+            tally.add(cache, Yb, watch_dead=history.dead_at is None)
+            if step % every == 0:
+                _log(history, tally.record(step, steps_per_epoch, history), val, net, forward, callback, verbose)
+    return history
+
+
+def _check_sgd_settings(alpha, epochs, batch_size, log_every, momentum, weight_decay, schedule):
+    """Every setting of :func:`sgd` checked; the schedule as a function (a name looked up in SCHEDULES)."""
     check_positive("alpha", alpha)
     check_positive("epochs", epochs, integer=True)
     check_positive("batch_size", batch_size, integer=True)
     if log_every is not None:
         check_positive("log_every", log_every, integer=True)
-    if isinstance(momentum, bool) or not (0 <= momentum < 1):
+    if isinstance(momentum, bool) or not isinstance(momentum, numbers.Real) or not (0 <= momentum < 1):
         raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
     if (
         isinstance(weight_decay, bool)
@@ -271,75 +431,64 @@ def sgd(
     if isinstance(schedule, str):
         if schedule not in SCHEDULES:
             raise ValueError(f"schedule must be one of {sorted(SCHEDULES)} or a function, got {schedule!r}")
-        schedule = SCHEDULES[schedule](epochs)
+        return SCHEDULES[schedule](epochs)
     if schedule is not None and not callable(schedule):
         raise TypeError(f"schedule must be a function of the epoch number, got {type(schedule).__name__}")
-    xp = net.xp
-    forward, backward = _hooks(forward, backward, xp)
-    alpha_0 = alpha
+    return schedule
+
+
+def _batches(X, Y, batch_size, epochs, shuffle, rng, xp):
+    """Yield ``(epoch, X_batch, Y_batch)``: every epoch walks through the examples ``batch_size`` at a time."""
     m = X.shape[1]
     # Mini-batches are gathered as rows of Xᵀ, each example contiguous. NumPy's take copies a
     # whole array that is not row-major, so Xᵀ is made row-major once here (MNIST already is:
     # X is the transposed view of its m × 784 images), never once per step.
     XT = np.ascontiguousarray(X.T) if xp is np else X.T
-    steps_per_epoch = math.ceil(m / batch_size)
-    rng = np.random.default_rng(seed)
-    velocity = {"d" + k: xp.zeros_like(P) for k, P in net.params.items()} if momentum else None
-    history = History()
-    step, epoch, start = 0, 0, 0
-    tally = {"seen": 0, "loss": 0.0, "correct": 0, "dead": None}
-    L = len(net.params) // 2
+    for epoch in range(epochs):
+        if not shuffle:
+            for start in range(0, m, batch_size):
+                yield epoch, X[:, start : start + batch_size], Y[start : start + batch_size]
+            continue
+        # The order is drawn by NumPy, so every library sees the same batches.
+        order = xp.asarray(rng.permutation(m), device=X.device)
+        for start in range(0, m, batch_size):
+            idx = order[start : start + batch_size]
+            yield epoch, xp.take(XT, idx, axis=0).T, xp.take(Y, idx, axis=0)
 
-    def observe(cache, grads, Yb):
-        # Running sums since the last log, which History promises (and the Playground mirrors):
-        # each batch's loss is needed anyway, and its check is the divergence check.
-        loss = cross_entropy(cache[f"A{L}"], Yb, xp)
-        if not math.isfinite(loss):
-            raise DivergenceError.at(loss, step, epoch + start / m, alpha, history)
-        tally["loss"] += loss * Yb.shape[0]
-        tally["correct"] += int(xp.count_nonzero(get_predictions(cache[f"A{L}"], xp) == Yb))
-        tally["seen"] += Yb.shape[0]
+
+class _Tally:
+    """Running sums since the last log, which History promises (and the Playground mirrors).
+
+    Each batch's loss and correct predictions come from the output its step
+    already computed; a log is their average over the examples seen since the last.
+    """
+
+    def __init__(self, xp, L):
+        self.xp, self.L = xp, L
+        self.reset()
+
+    def reset(self):
+        self.seen, self.loss, self.correct, self.dead = 0, 0.0, 0, None
+
+    def add(self, cache, Y, *, watch_dead):
+        xp, A = self.xp, cache[f"A{self.L}"]
+        m = Y.shape[0]
+        self.loss += cross_entropy(A, Y, xp) * m
+        self.correct += int(xp.count_nonzero(get_predictions(A, xp) == Y))
+        self.seen += m
         # Dead over the evaluation means dead on every batch since the last log;
         # one live batch settles it until then.
-        if tally["dead"] != 0 and history.dead_at is None:
-            tally["dead"] = dead_layer(cache, xp) or 0
+        if watch_dead and self.dead != 0:
+            self.dead = dead_layer(cache, xp) or 0
 
-    with np.errstate(over="ignore", invalid="ignore"):
-        for epoch in range(epochs):
-            if schedule is not None:
-                alpha = scheduled_alpha(alpha_0, schedule, epoch)
-            # The order is drawn by NumPy, so every library sees the same batches.
-            order = xp.asarray(rng.permutation(m), device=X.device) if shuffle else None
-            for start in range(0, m, batch_size):
-                if order is None:
-                    Xb, Yb = X[:, start : start + batch_size], Y[start : start + batch_size]
-                else:
-                    idx = order[start : start + batch_size]
-                    Xb, Yb = xp.take(XT, idx, axis=0).T, xp.take(Y, idx, axis=0)
-                train_step(
-                    net.params,
-                    Xb,
-                    Yb,
-                    alpha,
-                    forward=forward,
-                    backward=backward,
-                    weight_decay=weight_decay,
-                    momentum=momentum,
-                    velocity=velocity,
-                    observe=observe,
-                    xp=xp,
-                )
-                step += 1
-                end_of_epoch = step % steps_per_epoch == 0
-                if (step % log_every == 0) if log_every else end_of_epoch:
-                    if tally["dead"]:
-                        history.mark_dead(step, tally["dead"])
-                    record = dict(
-                        step=step,
-                        epoch=step / steps_per_epoch,
-                        loss=tally["loss"] / tally["seen"],
-                        train_accuracy=tally["correct"] / tally["seen"],
-                    )
-                    _log(history, record, val, net, forward, callback, verbose)
-                    tally.update(seen=0, loss=0.0, correct=0, dead=None)
-    return history
+    def record(self, step, steps_per_epoch, history) -> dict:
+        if self.dead:
+            history.mark_dead(step, self.dead)
+        record = dict(
+            step=step,
+            epoch=step / steps_per_epoch,
+            loss=self.loss / self.seen,
+            train_accuracy=self.correct / self.seen,
+        )
+        self.reset()
+        return record

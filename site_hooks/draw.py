@@ -5,7 +5,7 @@ below with nn_scratch on the official MNIST training set (fixed seeds and one
 BLAS thread, so rebuilding gives the same weights), measures them on the test
 set, and
 
-* writes each network with :func:`nn_scratch.io.export_json` to
+* writes each network with :func:`nn_scratch.saving.export_json` to
   ``<site>/assets/models/<name>.json``, plus a manifest ``models.json`` that
   lists them for the page's JavaScript (``docs/javascripts/digit.js``);
 * registers the ``draw`` namespace of ``site_hooks/fields.py``: the field
@@ -30,7 +30,7 @@ import fields
 from mkdocs.exceptions import PluginError
 from threadpoolctl import threadpool_limits
 
-from nn_scratch.files import atomic_write
+from nn_scratch.saving import atomic_write
 
 log = logging.getLogger("mkdocs.hooks.draw")
 
@@ -140,7 +140,7 @@ def _write_json(path: Path, data) -> None:
 
 def on_post_build(config):
     """Write every trained network and the manifest ``models.json`` into the built site."""
-    from nn_scratch.io import export_json
+    from nn_scratch.saving import export_json
 
     out = Path(config["site_dir"]) / MODELS_DIR
     manifest = []

@@ -4,7 +4,7 @@ nbconvert gives each image without alt text the placeholder "No description
 has been provided for this image". The notebook kernels instead write a
 description into each figure's PNG (site_hooks/kernel_figures.py, run in every
 kernel through ``PYTHONSTARTUP``): the figure's suptitle, panel titles, axis
-labels and legends, or the text a notebook set with ``nn_scratch.plots.describe``.
+labels and legends, or the text a notebook set with ``site_hooks.describe.describe``.
 This hook reads that description back from the embedded PNG and puts it in
 the ``alt`` attribute. A notebook image with neither fails the build.
 """
@@ -64,7 +64,7 @@ def describe_images(page_html: str, where: str) -> str:
     >>> describe_images('<img src="data:image/png;base64,AAAA"/>', "x.py")
     Traceback (most recent call last):
     ...
-    mkdocs.exceptions.PluginError: x.py: an image has no description (<img src="data:image/png;base64,AAAA"/>…); draw it with matplotlib or give it one with nn_scratch.plots.describe
+    mkdocs.exceptions.PluginError: x.py: an image has no description (<img src="data:image/png;base64,AAAA"/>…); draw it with matplotlib or give it one with site_hooks.describe.describe
     """
 
     def fix(match):
@@ -77,7 +77,7 @@ def describe_images(page_html: str, where: str) -> str:
         if description is None:
             raise PluginError(
                 f"{where}: an image has no description ({tag[:120]}…); "
-                "draw it with matplotlib or give it one with nn_scratch.plots.describe"
+                "draw it with matplotlib or give it one with site_hooks.describe.describe"
             )
         attribute = f'alt="{html.escape(description, quote=True)}"'
         return _ALT.sub(lambda _: attribute, tag, count=1) if alt else tag.replace("<img", f"<img {attribute}", 1)

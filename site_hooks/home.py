@@ -43,7 +43,8 @@ def train() -> tuple[bytes, dict]:
     import matplotlib.pyplot as plt
 
     from nn_scratch import Network, sgd
-    from nn_scratch.data import MNISTFileError, MNISTNotFoundError, load_mnist
+    from nn_scratch.data import MNISTNotFoundError, load_mnist
+    from nn_scratch.idx import MNISTFileError
     from nn_scratch.plots import plot_history
 
     try:

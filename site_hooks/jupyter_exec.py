@@ -38,7 +38,7 @@ from pathlib import Path, PurePosixPath
 
 from mkdocs.exceptions import PluginError
 
-from nn_scratch.files import atomic_write
+from nn_scratch.saving import atomic_write
 
 log = logging.getLogger("mkdocs.hooks.jupyter_exec")
 

@@ -2,7 +2,7 @@
 
 Every matplotlib figure a notebook shows is written as a PNG by IPython's
 ``print_figure``; here that PNG also carries the figure's description
-(``nn_scratch.plots.figure_description``) in its standard ``Description`` text
+(``site_hooks.describe.figure_description``) in its standard ``Description`` text
 chunk. The description thus travels with the image into the page, where the
 figure_alt hook makes it the image's alt text. Nothing is added to the
 notebook's own namespace.
@@ -11,10 +11,20 @@ notebook's own namespace.
 
 def _install():
     import functools
+    import importlib.util
+    import os
+    from pathlib import Path
 
     from IPython.core import pylabtools
 
-    from nn_scratch.plots import figure_description
+    # The kernel runs from the notebook's folder, where site_hooks is not importable:
+    # describe.py is loaded from beside this file, whose path the hook put in PYTHONSTARTUP.
+    spec = importlib.util.spec_from_file_location(
+        "site_hooks.describe", Path(os.environ["PYTHONSTARTUP"]).with_name("describe.py")
+    )
+    describe = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(describe)
+    figure_description = describe.figure_description
 
     original = pylabtools.print_figure
 

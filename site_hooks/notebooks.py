@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 from pathlib import Path, PurePosixPath
 
-from nn_scratch.files import atomic_write
+from nn_scratch.saving import atomic_write
 
 NOTEBOOKS = "notebooks/*.py"  # the same pattern as mkdocs-jupyter's ``include`` in mkdocs.yml
 

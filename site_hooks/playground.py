@@ -248,7 +248,8 @@ def megabytes(n: int) -> str:
 def _build() -> dict:
     from threadpoolctl import threadpool_limits
 
-    from nn_scratch.data import MNISTFileError, MNISTNotFoundError, load_mnist
+    from nn_scratch.data import MNISTNotFoundError, load_mnist
+    from nn_scratch.idx import MNISTFileError
 
     t0 = time.perf_counter()
     try:
@@ -337,7 +338,7 @@ def _assets(html: str) -> list[str]:
 
 def on_post_build(config):
     """Measure what the page downloads — HTML, styles, scripts, worker, data, sitemap, search — and state it on the page."""
-    from nn_scratch.files import atomic_write
+    from nn_scratch.saving import atomic_write
 
     site = Path(config["site_dir"])
     page = site / _state["page_url"] / "index.html"

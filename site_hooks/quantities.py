@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import fields
 
-from nn_scratch.download import MNIST_FILES
+from nn_scratch.data import MNIST_FILES
 from nn_scratch.idx import PIXELS
-from nn_scratch.parameters import matmul_flops
+from nn_scratch.network import matmul_flops
 
 MNIST_TRAIN = MNIST_FILES["train-images-idx3-ubyte"].count  # images in the official training file
 
 
 def flops_per_step(layer_sizes: tuple[int, ...], batch_size: int) -> int:
-    """FLOPs of the matrix products of one training step (:func:`nn_scratch.parameters.matmul_flops`).
+    """FLOPs of the matrix products of one training step (:func:`nn_scratch.network.matmul_flops`).
 
     Examples
     --------

@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 
 import nn_scratch as nn
-from nn_scratch.io import load_model, network_to_dict, save_model
+from nn_scratch.saving import load_model, network_to_dict, save_model
 
 BACKENDS = ["array_api_strict", "torch"]
 
@@ -230,6 +230,18 @@ def test_an_unknown_library_is_refused_by_name():
         nn.Network((4, 3, 2), xp=NotAnArrayLibrary)
     with pytest.raises(TypeError, match=r"builtins.list is not an array of a known array library"):
         nn.forward_prop(nn.init_params((4, 3, 2)), [[1.0]] * 4)
+
+
+def test_a_device_that_is_not_there_is_named_with_the_library():
+    """A device the library cannot reach is one clear error, not PyTorch's NotImplementedError from inside."""
+    torch = _library("torch")
+    missing = "cuda:7" if not torch.cuda.is_available() or torch.cuda.device_count() <= 7 else "cuda:1000"
+    with pytest.raises(ValueError, match=rf"device='{missing}' is not available to torch on this machine"):
+        nn.Network((4, 3, 2), xp=torch, device=missing)
+    with pytest.raises(ValueError, match=r"device='banana' is not available to torch.*leave device out"):
+        nn.Network((4, 3, 2), seed=0).to(torch, device="banana")
+    with pytest.raises(ValueError, match=r"device='cuda' is not available to numpy"):
+        nn.Network((4, 3, 2), device="cuda")
 
 
 def test_784_10_10_trains_on_torch_tensors_like_numpy(mnist):

@@ -13,7 +13,7 @@ from PIL import Image
 
 from nn_scratch import Network, sgd
 from nn_scratch.cli import main
-from nn_scratch.io import load_model, save_model
+from nn_scratch.saving import load_model, save_model
 from nn_scratch.preprocess import preprocess_digit
 
 
@@ -175,7 +175,7 @@ def test_a_missing_extra_names_what_to_install(capsys, monkeypatch, tmp_path, mo
 
 def test_importing_the_package_loads_no_optional_dependency():
     code = (
-        "import sys, nn_scratch, nn_scratch.cli, nn_scratch.data, nn_scratch.io, nn_scratch.preprocess; "
+        "import sys, nn_scratch, nn_scratch.cli, nn_scratch.data, nn_scratch.saving, nn_scratch.preprocess; "
         "print(sorted(m for m in ('tqdm', 'PIL', 'matplotlib') if m in sys.modules))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)

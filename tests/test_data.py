@@ -12,15 +12,13 @@ import pytest
 
 from nn_scratch.data import (
     ENV_DATA,
-    MAX_ITEMS,
     MNIST_FILES,
-    MNISTFileError,
     MNISTNotFoundError,
     default_cache_dir,
     find_mnist,
     load_mnist,
-    read_idx,
 )
+from nn_scratch.idx import MAX_ITEMS, MNISTFileError, read_idx
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,7 @@
 """The draw page's JavaScript computes what nn_scratch computes.
 
 ``docs/javascripts/digit.js`` runs under Node.js here, with weights written by
-:func:`nn_scratch.io.export_json`; its preprocessing must reproduce
+:func:`nn_scratch.saving.export_json`; its preprocessing must reproduce
 :func:`nn_scratch.preprocess.preprocess_digit` and its forward pass
 :meth:`Network.predict_proba` — probabilities to 1e-12 against nn_scratch in
 float64 (the browser's precision), to 1e-5 against the float32 network (whose
@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from nn_scratch import Network, forward_prop, get_predictions, sgd
-from nn_scratch.io import export_json
+from nn_scratch.saving import export_json
 from nn_scratch.preprocess import area_matrix, bounding_box, centre_of_mass, preprocess_digit, scaled_size
 
 REPO = Path(__file__).resolve().parents[1]

@@ -1,4 +1,4 @@
-"""nn_scratch.io, JSON: a network survives the trip through JSON bit for bit, and bad input is refused."""
+"""nn_scratch.saving, JSON: a network survives the trip through JSON bit for bit, and bad input is refused."""
 
 import json
 import os
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from nn_scratch import Network
-from nn_scratch.io import (
+from nn_scratch.saving import (
     FORMAT,
     FORMAT_VERSION,
     ModelFileError,

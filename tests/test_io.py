@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from nn_scratch import Network, sgd
-from nn_scratch.io import FORMAT_VERSION, ModelFileError, load_model, save_model
+from nn_scratch.saving import FORMAT_VERSION, ModelFileError, load_model, save_model
 
 
 @pytest.mark.parametrize(

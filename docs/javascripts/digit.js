@@ -160,7 +160,7 @@
     return out;
   }
 
-  // The parsed JSON of nn_scratch.io.export_json -> {sizes, W: [...], b: [...], metadata}.
+  // The parsed JSON of nn_scratch.saving.export_json -> {sizes, W: [...], b: [...], metadata}.
   function loadModel(json) {
     if (!json || json.format !== "nn-scratch-network" || json.version !== 1) {
       throw new Error("not an nn-scratch network file (format nn-scratch-network, version 1)");

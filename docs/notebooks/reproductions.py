@@ -33,7 +33,7 @@ from IPython.display import HTML, display
 
 from nn_scratch import Network, backward_prop, cross_entropy, forward_prop, gradient_descent, init_params, sgd
 from nn_scratch.data import load_mnist
-from nn_scratch.parameters import matmul_flops
+from nn_scratch.network import matmul_flops
 from nn_scratch.plots import plot_history
 
 

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from threadpoolctl import threadpool_limits
 
-from nn_scratch.io import load_json
+from nn_scratch.saving import load_json
 from nn_scratch.preprocess import preprocess_digit
 
 DEFAULT = "mnist-784-10-10.json"

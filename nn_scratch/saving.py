@@ -21,24 +21,82 @@ and one error type, :class:`ModelFileError`:
 
 Metadata must be JSON with finite numbers; a network holding NaN or inf is
 broken, and is refused on save and on load. Every file is written through
-:func:`~nn_scratch.files.atomic_write`.
+:func:`atomic_write`, through which every file the project writes goes.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
-from .files import atomic_write
 from .network import Network
 
 # fmt: off
-__all__ = ["FORMAT", "FORMAT_VERSION", "ModelFileError", "save_model", "load_model",
+__all__ = ["atomic_write", "FORMAT", "FORMAT_VERSION", "ModelFileError", "save_model", "load_model",
            "network_to_dict", "network_from_dict", "export_json", "load_json"]
+# fmt: on
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def atomic_write(path: str | os.PathLike, data: str | bytes | Callable[[BinaryIO], object]) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename it.
+
+    The rename is atomic on one file system: a reader sees the old file or the
+    complete new one, and a crash, a full disk or an exception leaves no
+    partial file behind. The file gets the permissions of any new file
+    (``0o666`` less the umask) — ``mkstemp``'s private ``0o600`` would, for
+    one, hide it from the web server of a built site. The folder must exist.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+    data : str, bytes or callable
+        Text (written as UTF-8), bytes, or a function that writes to the open
+        binary file it is given (such as ``lambda f: np.savez(f, **arrays)``).
+
+    Returns
+    -------
+    pathlib.Path
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> atomic_write(folder / "a.txt", "hello").read_text()
+    'hello'
+    >>> sorted(p.name for p in folder.iterdir())    # no temporary file left behind
+    ['a.txt']
+    """
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            if callable(data):
+                data(f)
+            else:
+                f.write(data.encode("utf-8") if isinstance(data, str) else data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
 # fmt: on
 
 FORMAT = "nn-scratch-network"

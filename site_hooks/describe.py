@@ -4,7 +4,7 @@ Every figure the site draws in a notebook gets, as its ``alt`` attribute, the
 text :func:`figure_description` makes from the figure itself — its titles,
 what each panel shows, its axis labels and legend entries — unless the notebook
 wrote one by hand with :func:`describe`. Nothing here draws; it only reads a
-matplotlib ``Figure``. Both are also reachable from :mod:`nn_scratch.plots`.
+matplotlib ``Figure``.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def _describe_axes(ax) -> str:
 def figure_description(fig) -> str:
     """Alt text for ``fig``: what it shows, from its titles, axis labels and legends.
 
-    The text set with [`describe`][nn_scratch.describe.describe] wins; otherwise it
+    The text set with [`describe`][site_hooks.describe.describe] wins; otherwise it
     is built from the figure's suptitle and, panel by panel, each title, kind
     (image, lines), axis labels and legend entries. A grid of many small images
     (digits, weights) is summarised by the first titles. The site gives every
