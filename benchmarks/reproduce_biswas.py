@@ -38,8 +38,8 @@ import numpy as np
 import nn_scratch
 from nn_scratch import Network, gradient_descent
 from nn_scratch.data import load_mnist
-from nn_scratch.saving import atomic_write
 from nn_scratch.history import History
+from nn_scratch.saving import atomic_write
 from provenance import command_line, cpu_model, fingerprint, utc_now
 
 FORMAT = "nn-scratch/reproduction/1"

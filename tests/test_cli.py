@@ -13,8 +13,8 @@ from PIL import Image
 
 from nn_scratch import Network, sgd
 from nn_scratch.cli import main
-from nn_scratch.saving import load_model, save_model
 from nn_scratch.preprocess import preprocess_digit
+from nn_scratch.saving import load_model, save_model
 
 
 @pytest.fixture(autouse=True)

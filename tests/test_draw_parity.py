@@ -18,8 +18,8 @@ import numpy as np
 import pytest
 
 from nn_scratch import Network, forward_prop, get_predictions, sgd
-from nn_scratch.saving import export_json
 from nn_scratch.preprocess import area_matrix, bounding_box, centre_of_mass, preprocess_digit, scaled_size
+from nn_scratch.saving import export_json
 
 REPO = Path(__file__).resolve().parents[1]
 DIGIT_JS = REPO / "docs" / "javascripts" / "digit.js"

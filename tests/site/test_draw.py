@@ -17,8 +17,8 @@ import numpy as np
 import pytest
 from threadpoolctl import threadpool_limits
 
-from nn_scratch.saving import load_json
 from nn_scratch.preprocess import preprocess_digit
+from nn_scratch.saving import load_json
 
 DEFAULT = "mnist-784-10-10.json"
 WIDE = "mnist-784-100-10.json"
