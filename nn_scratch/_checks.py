@@ -24,11 +24,7 @@ def check_matrix(name: str, A, *, rows: int | None = None, finite: bool = True):
     """Return ``A`` as a 2-D float array with ``rows`` rows (examples as columns)."""
     A = as_array(A)
     xp = namespace(A)
-    if isinstance(A.dtype, np.dtype):  # NumPy and CuPy; also rules out object, text and dates
-        numeric = A.dtype.kind in "biuf"
-    else:
-        numeric = xp.isdtype(A.dtype, ("bool", "integral", "real floating"))
-    if not numeric:
+    if not _is_numeric(A, xp):
         raise TypeError(f"{name} must be a numeric array, got dtype {A.dtype}")
     if A.ndim != 2:
         raise ValueError(
@@ -36,25 +32,35 @@ def check_matrix(name: str, A, *, rows: int | None = None, finite: bool = True):
         )
     shape = tuple(A.shape)
     if rows is not None and shape[0] != rows:
-        hint = ""
-        if shape[1] == rows:
-            hint = f"; it looks transposed — pass {name}.T so that examples are columns"
+        hint = f"; it looks transposed — pass {name}.T so that examples are columns" if shape[1] == rows else ""
         raise ValueError(f"{name} must have {rows} rows (one per input), got shape {shape}{hint}")
     if shape[1] == 0:
         raise ValueError(f"{name} is empty: it has shape {shape}, with no examples (columns)")
     if not xp.isdtype(A.dtype, "real floating"):
         A = xp.astype(A, xp.float64)
-    if finite and not math.isfinite(float(xp.sum(A))):
-        # The sum is one read of A and no temporary; only when it is not finite (a NaN or
-        # inf, or finite values that overflow it) are the entries tested, one block of
-        # columns at a time, so that no mask the size of A is ever allocated.
-        bad = 0
-        for start in range(0, shape[1], _BLOCK):
-            block = A[:, start : start + _BLOCK]
-            bad += int(block.shape[0] * block.shape[1]) - int(xp.count_nonzero(xp.isfinite(block)))
-        if bad:
-            raise ValueError(f"{name} contains {bad} non-finite value(s) (NaN or inf)")
+    if finite:
+        _check_finite(name, A, xp)
     return A
+
+
+def _is_numeric(A, xp) -> bool:
+    if isinstance(A.dtype, np.dtype):  # NumPy and CuPy; also rules out object, text and dates
+        return A.dtype.kind in "biuf"
+    return xp.isdtype(A.dtype, ("bool", "integral", "real floating"))
+
+
+def _check_finite(name: str, A, xp) -> None:
+    if math.isfinite(float(xp.sum(A))):
+        return
+    # The sum is one read of A and no temporary; only when it is not finite (a NaN or
+    # inf, or finite values that overflow it) are the entries tested, one block of
+    # columns at a time, so that no mask the size of A is ever allocated.
+    bad = 0
+    for start in range(0, A.shape[1], _BLOCK):
+        block = A[:, start : start + _BLOCK]
+        bad += int(block.shape[0] * block.shape[1]) - int(xp.count_nonzero(xp.isfinite(block)))
+    if bad:
+        raise ValueError(f"{name} contains {bad} non-finite value(s) (NaN or inf)")
 
 
 def check_labels(name: str, Y, *, m: int | None = None, num_classes: int = 10):
@@ -83,13 +89,11 @@ def check_labels(name: str, Y, *, m: int | None = None, num_classes: int = 10):
     return Y
 
 
-def check_positive(name: str, value, *, integer: bool = False) -> None:
-    """Raise unless ``value`` is a finite number > 0 (an ``int`` if ``integer``)."""
+def check_positive(name: str, value) -> None:
+    """Raise unless ``value`` is a finite real number > 0 (a rate, a step size; counts use :func:`check_count`)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
-    if integer and not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {value!r}")
-    if not np.isfinite(value) or value <= 0:
+    if not math.isfinite(value) or value <= 0:
         raise ValueError(f"{name} must be positive, got {value!r}")
 
 
@@ -104,33 +108,40 @@ def pyplot():
     return plt
 
 
-def check_count(name: str, value, *, minimum: int = 1) -> int:
-    """Return ``value`` as an int, after checking it is an integer ≥ ``minimum``."""
+def check_count(name: str, value, *, minimum: int = 1, maximum: int | None = None) -> int:
+    """Return ``value`` as an int, after checking it is an integer in ``minimum … maximum``: the one integer check."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
+    if maximum is not None and not minimum <= value <= maximum:
+        raise ValueError(f"{name} must be between {minimum} and {maximum}, got {value!r}")
     if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value!r}")
+        least = "positive" if minimum == 1 else f"at least {minimum}"
+        raise ValueError(f"{name} must be {least}, got {value!r}")
     return int(value)
 
 
-def check_sizes(layer_sizes) -> tuple[int, ...]:
+def check_sizes(layer_sizes, name: str = "layer_sizes") -> tuple[int, ...]:
     """``layer_sizes`` as a tuple of at least two positive ints, or a clear error."""
     try:
         sizes = tuple(layer_sizes)
     except TypeError:
-        raise TypeError(f"layer_sizes must be a sequence of integers, got {layer_sizes!r}") from None
+        raise TypeError(f"{name} must be a sequence of integers, got {layer_sizes!r}") from None
     if len(sizes) < 2:
-        raise ValueError(f"layer_sizes needs at least an input and an output size, got {sizes}")
+        raise ValueError(f"{name} needs at least an input and an output size, got {sizes}")
     for n in sizes:
         if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-            raise TypeError(f"layer_sizes must hold integers, got {sizes}")
+            raise TypeError(f"{name} must hold integers, got {sizes}")
         if n <= 0:
-            raise ValueError(f"layer_sizes must all be positive, got {sizes}")
+            raise ValueError(f"{name} must all be positive, got {sizes}")
     return tuple(int(n) for n in sizes)
 
 
-def check_dtype(dtype) -> np.dtype:
-    """``dtype`` as a NumPy dtype, float32 or float64, or a TypeError."""
+def check_dtype(dtype, xp=None):
+    """``dtype`` as a float32 or float64 dtype (NumPy's, or that of the array library ``xp``), or a TypeError."""
+    if xp is not None and xp is not np:
+        if dtype not in (xp.float32, xp.float64):
+            raise TypeError(f"dtype must be float32 or float64, got {dtype}")
+        return dtype
     dt = np.dtype(dtype)
     if dt not in (np.float32, np.float64):
         raise TypeError(f"dtype must be float32 or float64, got {dt}")

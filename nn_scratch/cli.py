@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ._checks import check_sizes
 from .idx import NUM_CLASSES, PIXELS
 from .saving import atomic_write
 
@@ -90,8 +91,12 @@ def _layers(text: str) -> tuple[int, ...]:
         sizes = tuple(int(part) for part in text.replace(" ", "").split(","))
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected comma-separated integers such as 784,10,10, got {text!r}") from None
-    if len(sizes) < 2 or min(sizes) <= 0:
-        raise argparse.ArgumentTypeError(f"expected at least two positive sizes such as 784,10,10, got {text!r}")
+    try:
+        check_sizes(sizes)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected at least two positive sizes such as 784,10,10, got {text!r}"
+        ) from None
     if sizes[0] != PIXELS or sizes[-1] != NUM_CLASSES:
         raise argparse.ArgumentTypeError(f"MNIST needs 784 inputs and 10 outputs (784,…,10), got {text!r}")
     return sizes

@@ -46,6 +46,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ._checks import check_count, check_dtype
 from .idx import MNISTFileError, read_idx
 
 __all__ = [
@@ -429,14 +430,8 @@ def find_mnist(data_dir=None, *, cache_dir=None) -> Path | None:
 # ---------------------------------------------------------------------------
 
 
-def _check_count(name, value, limit):
-    if value is None:
-        return limit
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer or None, got {value!r}")
-    if not 0 < value <= limit:
-        raise ValueError(f"{name} must be between 1 and {limit}, got {value}")
-    return int(value)
+def _count_or_all(name, value, limit):
+    return limit if value is None else check_count(name, value, maximum=limit)
 
 
 def _to_columns(images: np.ndarray, dtype) -> np.ndarray:
@@ -581,16 +576,11 @@ def load_mnist(
     >>> m.Y_test[:10]
     array([7, 2, 1, 0, 4, 1, 4, 9, 5, 9])
     """
-    dt = np.dtype(dtype)
-    if dt not in (np.float32, np.float64):
-        raise TypeError(f"dtype must be float32 or float64, got {dt}")
-    if isinstance(validation_size, bool) or not isinstance(validation_size, (int, np.integer)):
-        raise TypeError(f"validation_size must be an integer, got {validation_size!r}")
+    dt = check_dtype(dtype)
     n_official = MNIST_FILES["train-images-idx3-ubyte"].count
-    if not 0 <= validation_size < n_official:
-        raise ValueError(f"validation_size must be between 0 and {n_official - 1}, got {validation_size}")
-    n_train = _check_count("n_train", n_train, n_official - validation_size)
-    n_test = _check_count("n_test", n_test, MNIST_FILES["t10k-images-idx3-ubyte"].count)
+    check_count("validation_size", validation_size, minimum=0, maximum=n_official - 1)
+    n_train = _count_or_all("n_train", n_train, n_official - validation_size)
+    n_test = _count_or_all("n_test", n_test, MNIST_FILES["t10k-images-idx3-ubyte"].count)
 
     places = _search_path(data_dir, cache_dir)
     label, folder, files = _first_complete(places)

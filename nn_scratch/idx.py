@@ -123,7 +123,6 @@ def read_idx(path: str | os.PathLike, kind: str, *, count: int | None = None, sh
     if kind not in _NDIM:
         raise ValueError(f"kind must be 'images' or 'labels', got {kind!r}")
     path = Path(path)
-    ndim = _NDIM[kind]
     hasher = hashlib.sha256() if sha256 is not None else None
     try:
         stream, raw, is_gzip = _open(path)
@@ -131,45 +130,13 @@ def read_idx(path: str | os.PathLike, kind: str, *, count: int | None = None, sh
         raise MNISTFileError(f"{path}: cannot open: {e}", path) from None
     try:
         with raw, stream:
-            header_size = 4 + 4 * ndim
-            magic = int.from_bytes(_read_exactly(stream, 4, hasher, path, "a magic number"), "big")
-            expected_magic = (_IDX_UBYTE << 8) | ndim
-            if magic != expected_magic:
-                raise MNISTFileError(
-                    f"{path}: wrong magic number 0x{magic:08x}, expected 0x{expected_magic:08x} "
-                    f"(IDX unsigned bytes, {ndim} dimension{'s' if ndim > 1 else ''}, as MNIST {kind}); "
-                    "is this the right file?",
-                    path,
-                )
-            header = _read_exactly(stream, 4 * ndim, hasher, path, f"{ndim} dimension size{'s' if ndim > 1 else ''}")
-            dims = [int.from_bytes(header[4 * i : 4 * i + 4], "big") for i in range(ndim)]
-            n_items = dims[0]
-            if not 0 < n_items <= MAX_ITEMS:
-                raise MNISTFileError(f"{path}: absurd header: {n_items} {kind} (expected 1 to {MAX_ITEMS})", path)
-            if count is not None and n_items != count:
-                raise MNISTFileError(
-                    f"{path}: the header announces {n_items} {kind}, this file must hold {count}", path
-                )
-            count = n_items
-            if kind == "images" and dims[1:] != [SIDE, SIDE]:
-                raise MNISTFileError(
-                    f"{path}: absurd header: images of {dims[1]} × {dims[2]} pixels, MNIST images are {SIDE} × {SIDE}",
-                    path,
-                )
+            count = _read_header(stream, hasher, path, kind, count)
             n = count * (PIXELS if kind == "images" else 1)
             if not is_gzip:
                 # An uncompressed file's size is known up front: refuse before reading anything.
-                actual = os.fstat(raw.fileno()).st_size - header_size
-                if actual != n:
-                    state = "truncated" if actual < n else "has extra bytes"
-                    raise MNISTFileError(
-                        f"{path}: {state} — expected the {count} {kind} the header promises ({n} bytes) "
-                        f"but {actual} bytes follow",
-                        path,
-                    )
+                _check_file_size(os.fstat(raw.fileno()).st_size - (4 + 4 * _NDIM[kind]), n, path, kind, count)
             data = _read_exactly(stream, n, hasher, path, f"the {count} {kind} the header promises")
-            extra = stream.read(1)
-            if extra:
+            if stream.read(1):
                 raise MNISTFileError(f"{path}: has extra bytes after the {count} {kind} its header promises", path)
     except (EOFError, zlib.error, gzip.BadGzipFile) as e:
         raise MNISTFileError(f"{path}: broken gzip stream ({e}); the file is truncated or corrupted", path) from None
@@ -185,3 +152,39 @@ def read_idx(path: str | os.PathLike, kind: str, *, count: int | None = None, sh
             raise MNISTFileError(f"{path}: holds label {int(array.max())}, MNIST labels are 0–9", path)
         return array
     return array.reshape(count, PIXELS)
+
+
+def _read_header(stream, hasher, path: Path, kind: str, count: int | None) -> int:
+    """Read and check the magic number and the sizes; return the number of items."""
+    ndim = _NDIM[kind]
+    magic = int.from_bytes(_read_exactly(stream, 4, hasher, path, "a magic number"), "big")
+    expected_magic = (_IDX_UBYTE << 8) | ndim
+    if magic != expected_magic:
+        raise MNISTFileError(
+            f"{path}: wrong magic number 0x{magic:08x}, expected 0x{expected_magic:08x} "
+            f"(IDX unsigned bytes, {ndim} dimension{'s' if ndim > 1 else ''}, as MNIST {kind}); "
+            "is this the right file?",
+            path,
+        )
+    header = _read_exactly(stream, 4 * ndim, hasher, path, f"{ndim} dimension size{'s' if ndim > 1 else ''}")
+    dims = [int.from_bytes(header[4 * i : 4 * i + 4], "big") for i in range(ndim)]
+    n_items = dims[0]
+    if not 0 < n_items <= MAX_ITEMS:
+        raise MNISTFileError(f"{path}: absurd header: {n_items} {kind} (expected 1 to {MAX_ITEMS})", path)
+    if count is not None and n_items != count:
+        raise MNISTFileError(f"{path}: the header announces {n_items} {kind}, this file must hold {count}", path)
+    if kind == "images" and dims[1:] != [SIDE, SIDE]:
+        raise MNISTFileError(
+            f"{path}: absurd header: images of {dims[1]} × {dims[2]} pixels, MNIST images are {SIDE} × {SIDE}",
+            path,
+        )
+    return n_items
+
+
+def _check_file_size(actual: int, n: int, path: Path, kind: str, count: int) -> None:
+    if actual != n:
+        state = "truncated" if actual < n else "has extra bytes"
+        raise MNISTFileError(
+            f"{path}: {state} — expected the {count} {kind} the header promises ({n} bytes) but {actual} bytes follow",
+            path,
+        )

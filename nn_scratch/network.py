@@ -354,11 +354,7 @@ class Network:
         dtypes = {P.dtype for P in params.values()}
         if len(dtypes) != 1:
             raise TypeError(f"all parameters must share one dtype, got {sorted(map(str, dtypes))}")
-        dtype = dtypes.pop()
-        if xp is NUMPY:
-            check_dtype(dtype)
-        elif dtype not in (xp.float32, xp.float64):
-            raise TypeError(f"dtype must be float32 or float64, got {dtype}")
+        check_dtype(dtypes.pop(), xp)
         net = cls.__new__(cls)
         net.params = params
         net.metadata = dict(metadata or {})

@@ -184,6 +184,32 @@ def plot_digits(
     return fig
 
 
+def _loss_and_accuracy_axes(axes):
+    """A new figure of two panels, or the figure of the pair of ``axes`` given."""
+    if axes is None:
+        fig, (ax_loss, ax_acc) = pyplot().subplots(1, 2, figsize=(10, 3.8), layout="constrained")
+        return fig, ax_loss, ax_acc
+    try:
+        ax_loss, ax_acc = axes
+    except (TypeError, ValueError):
+        raise ValueError("axes must be a pair (loss_axes, accuracy_axes) of matplotlib Axes") from None
+    return ax_loss.figure, ax_loss, ax_acc
+
+
+def _plot_run(ax_loss, ax_acc, run, xs, colour, diverged) -> bool:
+    """One run's curves: training solid, held-out dashed; whether it had held-out data."""
+    ax_loss.plot(xs, run["loss"], color=colour, linestyle="-")
+    ax_acc.plot(xs, run["train_accuracy"], color=colour, linestyle="-")
+    has_val = len(run["val_loss"]) > 0
+    if has_val:
+        ax_loss.plot(xs, run["val_loss"], color=colour, linestyle="--")
+        ax_acc.plot(xs, run["val_accuracy"], color=colour, linestyle="--")
+    if diverged and len(xs):
+        # Where it stopped: the next step's loss was NaN or inf.
+        ax_loss.plot(xs[-1:], run["loss"][-1:], color=colour, marker="x", markersize=10, linestyle="none")
+    return has_val
+
+
 def plot_confusion_matrix(Y_true, Y_pred, *, num_classes: int = 10, ax=None, title=None, cmap="Blues") -> Figure:
     """Draw [`confusion_matrix`][nn_scratch.plots.confusion_matrix] as a heat map, a count in every cell.
 
@@ -439,32 +465,14 @@ def plot_history(
     if x not in ("epoch", "step"):
         raise ValueError(f'x must be "epoch" or "step", got {x!r}')
     runs = _runs(histories, labels)
-    plt = pyplot()
+    fig, ax_loss, ax_acc = _loss_and_accuracy_axes(axes)
     from matplotlib.lines import Line2D
-
-    if axes is None:
-        fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 3.8), layout="constrained")
-    else:
-        try:
-            ax_loss, ax_acc = axes
-        except (TypeError, ValueError):
-            raise ValueError("axes must be a pair (loss_axes, accuracy_axes) of matplotlib Axes") from None
-        fig = ax_loss.figure
 
     any_val = False
     handles = []
     for i, (name, run, diverged) in enumerate(runs):
         colour = f"C{i % 10}"
-        xs = run[x]
-        ax_loss.plot(xs, run["loss"], color=colour, linestyle="-")
-        ax_acc.plot(xs, run["train_accuracy"], color=colour, linestyle="-")
-        if len(run["val_loss"]):
-            any_val = True
-            ax_loss.plot(xs, run["val_loss"], color=colour, linestyle="--")
-            ax_acc.plot(xs, run["val_accuracy"], color=colour, linestyle="--")
-        if diverged and len(xs):
-            # Where it stopped: the next step's loss was NaN or inf.
-            ax_loss.plot(xs[-1:], run["loss"][-1:], color=colour, marker="x", markersize=10, linestyle="none")
+        any_val |= _plot_run(ax_loss, ax_acc, run, run[x], colour, diverged)
         if name is not None:
             handles.append(Line2D([], [], color=colour, label=name + (" (diverged)" if diverged else "")))
     # One legend: colours name the runs, line styles name the data.

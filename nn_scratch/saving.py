@@ -36,6 +36,7 @@ from typing import BinaryIO
 
 import numpy as np
 
+from ._checks import check_sizes
 from .network import Network
 
 # fmt: off
@@ -148,15 +149,18 @@ def _check_version(version, where) -> None:
         )
 
 
+def _file_sizes(where, sizes) -> tuple[int, ...]:
+    try:
+        if not isinstance(sizes, (list, tuple)):
+            raise TypeError(sizes)
+        return check_sizes(sizes)
+    except (TypeError, ValueError):
+        raise ModelFileError(f"{where}: 'layer_sizes' must be at least two positive integers, got {sizes!r}") from None
+
+
 def _network(where, sizes, dtype, params: dict, metadata) -> Network:
     """The network the file describes, after checking every part of it against the others."""
-    if (
-        not isinstance(sizes, (list, tuple))
-        or len(sizes) < 2
-        or not all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in sizes)
-    ):
-        raise ModelFileError(f"{where}: 'layer_sizes' must be at least two positive integers, got {sizes!r}")
-    sizes = tuple(sizes)
+    sizes = _file_sizes(where, sizes)
     if dtype not in ("float32", "float64"):
         raise ModelFileError(f"{where}: dtype must be float32 or float64, got {dtype!r}")
     if not isinstance(metadata, dict):

@@ -16,7 +16,7 @@ from functools import partial
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._checks import check_positive
+from ._checks import check_count, check_positive
 from .history import DivergenceError, History, dead_layer
 from .maths import cross_entropy, get_accuracy, get_predictions
 from .network import Network, backward_prop, forward_prop, update_params
@@ -186,10 +186,9 @@ def _log(history, record, val, net, forward, callback, verbose):
     history.log(record, callback=callback, verbose=verbose)
 
 
-def _stop_if_diverged(grads, cache, Y, L, xp, *, step, epoch, alpha, history):
-    # The one failing-run rule of both loops (see diverged); the loss is computed only for the message.
-    if diverged(grads, L, xp):
-        raise DivergenceError.at(cross_entropy(cache[f"A{L}"], Y, xp), step, epoch, alpha, history)
+def _divergence(cache, Y, L, xp, step, epoch, alpha, history) -> DivergenceError:
+    # The error for a step that failed the one rule (diverged); the loss is computed only for the message.
+    return DivergenceError.at(cross_entropy(cache[f"A{L}"], Y, xp), step, epoch, alpha, history)
 
 
 def gradient_descent(
@@ -261,8 +260,8 @@ def gradient_descent(
     """
     X, Y, val = _prepare(net, X, Y, X_val, Y_val)
     check_positive("alpha", alpha)
-    check_positive("iterations", iterations, integer=True)
-    check_positive("log_every", log_every, integer=True)
+    check_count("iterations", iterations)
+    check_count("log_every", log_every)
     xp = net.xp
     forward, backward = _passes(forward, backward, xp)
     L = len(net.params) // 2
@@ -282,7 +281,8 @@ def gradient_descent(
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(iterations):
             cache, grads = train_step(net.params, X, Y, alpha, forward=forward, backward=backward)
-            _stop_if_diverged(grads, cache, Y, L, xp, step=k, epoch=k, alpha=alpha, history=history)
+            if diverged(grads, L, xp):
+                raise _divergence(cache, Y, L, xp, k, k, alpha, history)
             if k % log_every == 0:
                 log(k, cache)
         log(iterations, forward(net.params, X)[1])
@@ -405,8 +405,8 @@ def sgd(
                 net.params, Xb, Yb, alpha_e, forward=forward, backward=backward,
                 weight_decay=weight_decay, momentum=momentum, velocity=velocity,
             )  # fmt: skip
-            where = dict(step=step - 1, epoch=(step - 1) / steps_per_epoch, alpha=alpha_e, history=history)
-            _stop_if_diverged(grads, cache, Yb, L, xp, **where)
+            if diverged(grads, L, xp):
+                raise _divergence(cache, Yb, L, xp, step - 1, (step - 1) / steps_per_epoch, alpha_e, history)
             tally.add(cache, Yb, watch_dead=history.dead_at is None)
             if step % every == 0:
                 _log(history, tally.record(step, steps_per_epoch, history), val, net, forward, callback, verbose)
@@ -416,10 +416,10 @@ def sgd(
 def _check_sgd_settings(alpha, epochs, batch_size, log_every, momentum, weight_decay, schedule):
     """Every setting of :func:`sgd` checked; the schedule as a function (a name looked up in SCHEDULES)."""
     check_positive("alpha", alpha)
-    check_positive("epochs", epochs, integer=True)
-    check_positive("batch_size", batch_size, integer=True)
+    check_count("epochs", epochs)
+    check_count("batch_size", batch_size)
     if log_every is not None:
-        check_positive("log_every", log_every, integer=True)
+        check_count("log_every", log_every)
     if isinstance(momentum, bool) or not isinstance(momentum, numbers.Real) or not (0 <= momentum < 1):
         raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
     if (
@@ -472,10 +472,12 @@ class _Tally:
 
     def add(self, cache, Y, *, watch_dead):
         xp, A = self.xp, cache[f"A{self.L}"]
-        m = Y.shape[0]
-        self.loss += cross_entropy(A, Y, xp) * m
-        self.correct += int(xp.count_nonzero(get_predictions(A, xp) == Y))
-        self.seen += m
+        # The loss of each example is −log of the probability of its true class: that entry of A,
+        # taken directly (cross_entropy's definition, without building the one-hot matrix again).
+        p = xp.take_along_axis(A, Y[None, :], axis=0)
+        self.loss = self.loss - xp.sum(xp.log(xp.maximum(p, xp.finfo(A.dtype).smallest_normal)))
+        self.correct = self.correct + xp.count_nonzero(xp.argmax(A, axis=0) == Y)
+        self.seen += Y.shape[0]
         # Dead over the evaluation means dead on every batch since the last log;
         # one live batch settles it until then.
         if watch_dead and self.dead != 0:
@@ -487,8 +489,8 @@ class _Tally:
         record = dict(
             step=step,
             epoch=step / steps_per_epoch,
-            loss=self.loss / self.seen,
-            train_accuracy=self.correct / self.seen,
+            loss=float(self.loss) / self.seen,
+            train_accuracy=int(self.correct) / self.seen,
         )
         self.reset()
         return record

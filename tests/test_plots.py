@@ -228,7 +228,7 @@ def test_plot_digits_titles_predictions_and_marks_the_wrong_ones_red():
         (np.zeros((784, 101)), {}, ValueError, "at most max_images=100"),
         (np.zeros((784, 2)), {"labels": [1]}, ValueError, "labels has 1 labels but there are 2"),
         (np.zeros((784, 2)), {"predictions": [1, 11]}, ValueError, "predictions has label 11"),
-        (np.zeros((784, 2)), {"ncols": 0}, ValueError, "ncols must be at least 1"),
+        (np.zeros((784, 2)), {"ncols": 0}, ValueError, "ncols must be positive"),
     ],
 )
 def test_plot_digits_rejects_bad_input(X, kwargs, error, match):
