@@ -97,8 +97,6 @@ DEFAULT_MIRRORS = (
 ENV_MIRRORS = "NN_SCRATCH_MNIST_MIRRORS"
 """Environment variable overriding :data:`DEFAULT_MIRRORS` (URLs separated by spaces or commas)."""
 
-MAX_DOWNLOAD_BYTES = 64 * 2**20  # the largest official .gz is under 10 MB
-
 
 class MNISTDownloadError(OSError):
     """No mirror delivered a file whose unpacked bytes match the published SHA-256."""
@@ -183,44 +181,18 @@ def _mirrors(mirrors) -> list[str]:
     return [url if url.endswith("/") else url + "/" for url in mirrors]
 
 
-class _Meter:
-    """The progress object pooch's downloader reports to: caps the size, moves a tqdm bar if asked."""
+def _bar(name: str):
+    """A tqdm bar named after the file, which pooch moves as the bytes arrive (False without tqdm)."""
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return False
 
-    def __init__(self, desc: str, enabled: bool):
-        self.got, self.bar = 0, None
-        if enabled:
-            try:
-                from tqdm import tqdm
-            except ImportError:
-                pass
-            else:
-                self.bar = tqdm(desc=desc, unit="B", unit_scale=True, unit_divisor=1024, leave=False)
+    class Bar(tqdm):
+        def __bool__(self):  # pooch asks `if progressbar:`; a tqdm without a total yet refuses bool()
+            return True
 
-    @property
-    def total(self):
-        return None if self.bar is None else self.bar.total
-
-    @total.setter
-    def total(self, total):
-        if total and total > MAX_DOWNLOAD_BYTES:
-            raise MNISTDownloadError(f"announces {total} bytes, more than the {MAX_DOWNLOAD_BYTES} allowed")
-        if self.bar is not None:
-            self.bar.total = total or None
-
-    def update(self, n: int) -> None:
-        self.got += n
-        if self.got > MAX_DOWNLOAD_BYTES + 2**16:
-            raise MNISTDownloadError(f"more than {MAX_DOWNLOAD_BYTES} bytes, refusing the rest")
-        if self.bar is not None:
-            self.bar.update(n)
-
-    def reset(self) -> None:
-        if self.bar is not None:
-            self.bar.reset()
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
+    return Bar(desc=name, unit="B", unit_scale=True, unit_divisor=1024, leave=False)
 
 
 def _fetch(url: str, folder: Path, name: str, *, timeout: float, progress: bool) -> Path:
@@ -229,18 +201,19 @@ def _fetch(url: str, folder: Path, name: str, *, timeout: float, progress: bool)
 
     # A loopback test server must not be routed through a proxy from the environment.
     proxies = {"http": None, "https": None} if _is_loopback(urllib.parse.urlsplit(url).hostname) else None
-    meter = _Meter(name, progress)
-    downloader = pooch.HTTPDownloader(progressbar=meter, timeout=timeout, proxies=proxies, chunk_size=2**16)
-    # pooch streams into a temporary file of its own and moves it to fname only when complete.
-    part = f".{name}.{uuid.uuid4().hex}.part"
-    level = pooch.get_logger().level
-    pooch.get_logger().setLevel(logging.WARNING)  # no "Downloading ..." lines on stderr
+    downloader = pooch.HTTPDownloader(
+        progressbar=_bar(name) if progress else False, timeout=timeout, proxies=proxies, chunk_size=2**16
+    )
+    logger = pooch.get_logger()
+    level = logger.level
+    logger.setLevel(logging.WARNING)  # no "Downloading data from ..." line: the bar names the file
     try:
-        # The hash is checked on the unpacked bytes (read_idx): mirrors compress differently.
+        # pooch streams into a temporary file of its own and moves it to fname only when complete;
+        # the hash is checked on the unpacked bytes (read_idx): mirrors compress differently.
+        part = f".{name}.{uuid.uuid4().hex}.part"
         return Path(pooch.retrieve(url, known_hash=None, fname=part, path=folder, downloader=downloader))
     finally:
-        pooch.get_logger().setLevel(level)
-        meter.close()
+        logger.setLevel(level)
 
 
 def download_mnist(

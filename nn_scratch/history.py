@@ -151,7 +151,7 @@ class DeadNetworkWarning(RuntimeWarning):
 def dead_layer(cache: dict, xp=None) -> int | None:
     """The first hidden layer whose every output in ``cache`` is zero (None if there is none).
 
-    A cache without the hidden activations (from a custom forward hook) is not checked.
+    A cache without the hidden activations (from a forward= replacement) is not checked.
     ``xp`` is the array namespace of the cache, when the caller knows it already.
 
     Examples

@@ -474,10 +474,11 @@ class _Tally:
         xp, A = self.xp, cache[f"A{self.L}"]
         # The loss of each example is −log of the probability of its true class: that entry of A,
         # taken directly (cross_entropy's definition, without building the one-hot matrix again).
-        p = xp.take_along_axis(A, Y[None, :], axis=0)
+        m = Y.shape[0]
+        p = xp.take(xp.reshape(A, (-1,)), Y * m + xp.arange(m, device=Y.device))  # A[Y[i], i], row-major
         self.loss = self.loss - xp.sum(xp.log(xp.maximum(p, xp.finfo(A.dtype).smallest_normal)))
         self.correct = self.correct + xp.count_nonzero(xp.argmax(A, axis=0) == Y)
-        self.seen += Y.shape[0]
+        self.seen += m
         # Dead over the evaluation means dead on every batch since the last log;
         # one live batch settles it until then.
         if watch_dead and self.dead != 0:
