@@ -41,14 +41,20 @@ def as_array(x):
     return x if is_array(x) else np.asarray(x)
 
 
-def namespace(*arrays):
+def namespace(*arrays, xp=None):
     """The array namespace shared by ``arrays``, with a clear error when they disagree.
+
+    ``xp``, when the caller has found it already (once for a whole training run),
+    is that namespace and is returned as it is: the one place where a function
+    that takes an optional ``xp`` looks it up.
 
     Examples
     --------
     >>> namespace(np.ones(2), np.zeros(3)) is np
     True
     """
+    if xp is not None:
+        return xp
     if all(type(a) is np.ndarray for a in arrays):
         return NUMPY
     compat = _compat()

@@ -65,6 +65,10 @@ def _check_finite(name: str, A, xp) -> None:
 
 def check_labels(name: str, Y, *, m: int | None = None, num_classes: int = 10):
     """Return ``Y`` as a 1-D integer array of ``m`` labels in ``0 … num_classes − 1``."""
+    if type(Y) is np.ndarray and Y.ndim == 1 and Y.dtype.kind in "iu" and Y.shape[0] and m in (None, Y.shape[0]):
+        # The common case, at every training step: NumPy integer labels; only their range is left to check.
+        if 0 <= Y.min() and Y.max() < num_classes:
+            return Y
     Y = as_array(Y)
     xp = namespace(Y)
     if Y.ndim == 2 and 1 in Y.shape:

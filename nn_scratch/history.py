@@ -159,8 +159,7 @@ def dead_layer(cache: dict, xp=None) -> int | None:
     >>> dead_layer({"A0": np.ones((2, 3)), "A1": np.zeros((4, 3)), "A2": np.ones((2, 3))})
     1
     """
-    if xp is None:
-        xp = namespace(*cache.values())
+    xp = namespace(*cache.values(), xp=xp)
     l = 1
     while f"A{l + 1}" in cache:
         if not bool(xp.any(cache[f"A{l}"])):

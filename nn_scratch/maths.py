@@ -7,9 +7,10 @@ below is all the network needs; each entry is the function of that name.
 The code calls only functions of the Python array API standard through ``xp``,
 the namespace of its inputs: ``numpy`` for NumPy arrays, and the same lines
 run unchanged on CuPy or PyTorch arrays. Each function takes ``xp`` as an
-optional last argument. Left out, it is found from the inputs, which are checked
-first; the training step passes the namespace it found once, and its inputs are
-trusted, so the steps inside a training run neither look it up nor check again.
+optional last argument, and it means only that: the array library. Left out,
+it is found from the inputs; a training run passes the one it found once. Each
+function checks what it cannot compute without — a matrix where one is needed,
+labels in range — and nothing costlier.
 
 | name          | formula                                                | shape in → out    |
 |---------------|--------------------------------------------------------|-------------------|
@@ -52,9 +53,8 @@ def relu(Z: np.ndarray, xp=None) -> np.ndarray:
     >>> relu(np.array([[-2.0, 0.0, 3.0]]))
     array([[0., 0., 3.]])
     """
-    if xp is None:
-        Z = as_array(Z)
-        xp = namespace(Z)
+    Z = as_array(Z)
+    xp = namespace(Z, xp=xp)
     return xp.maximum(Z, 0)
 
 
@@ -69,9 +69,8 @@ def relu_prime(Z: np.ndarray, xp=None) -> np.ndarray:
     >>> relu_prime(np.array([[-2.0, 0.0, 3.0]]))
     array([[0., 0., 1.]])
     """
-    if xp is None:
-        Z = as_array(Z)
-        xp = namespace(Z)
+    Z = as_array(Z)
+    xp = namespace(Z, xp=xp)
     return xp.astype(Z > 0, Z.dtype)
 
 
@@ -88,8 +87,8 @@ def softmax(Z: np.ndarray, xp=None) -> np.ndarray:
     Z : ndarray of shape (K, m)
         Scores (logits), one column per example.
     xp : array namespace, optional
-        The namespace of ``Z`` when the caller has found it (and checked ``Z``);
-        by default it is found here and ``Z`` is checked.
+        The array library of ``Z`` when the caller has found it already;
+        by default it is found from ``Z``.
 
     Returns
     -------
@@ -109,11 +108,10 @@ def softmax(Z: np.ndarray, xp=None) -> np.ndarray:
     >>> softmax(np.array([[1000.0], [1000.0]])).ravel()
     array([0.5, 0.5])
     """
-    if xp is None:
-        Z = as_array(Z)
-        xp = namespace(Z)
-        if Z.ndim != 2:
-            raise ValueError(f"Z must be 2-D (classes × examples), got shape {tuple(Z.shape)}")
+    Z = as_array(Z)
+    xp = namespace(Z, xp=xp)
+    if Z.ndim != 2:
+        raise ValueError(f"Z must be 2-D (classes × examples), got shape {tuple(Z.shape)}")
     E = xp.exp(Z - xp.max(Z, axis=0, keepdims=True))
     return E / xp.sum(E, axis=0, keepdims=True)
 
@@ -137,9 +135,8 @@ def one_hot(Y: np.ndarray, num_classes: int = 10, *, dtype=None, xp=None) -> np.
     >>> one_hot(np.array([0, 1])).shape
     (10, 2)
     """
-    if xp is None:
-        Y = check_labels("Y", Y, num_classes=num_classes)
-        xp = namespace(Y)
+    Y = check_labels("Y", Y, num_classes=num_classes)
+    xp = namespace(Y, xp=xp)
     T = Y[None, :] == xp.arange(num_classes, device=Y.device)[:, None]
     return xp.astype(T, xp.float64 if dtype is None else dtype)
 
@@ -160,7 +157,7 @@ def cross_entropy(A: np.ndarray, Y: np.ndarray, xp=None) -> float:
     Y : ndarray of shape (m,)
         Integer labels in ``0 … K−1``.
     xp : array namespace, optional
-        As for :func:`softmax`: given, the inputs are trusted.
+        As for :func:`softmax`.
 
     Examples
     --------
@@ -170,10 +167,9 @@ def cross_entropy(A: np.ndarray, Y: np.ndarray, xp=None) -> float:
     >>> cross_entropy(np.array([[1.0], [0.0]]), np.array([1])) < np.inf
     True
     """
-    if xp is None:
-        A = check_matrix("A", A, finite=False)
-        Y = check_labels("Y", Y, m=A.shape[1], num_classes=A.shape[0])
-        xp = namespace(A, Y)
+    A = check_matrix("A", A, finite=False)
+    Y = check_labels("Y", Y, m=A.shape[1], num_classes=A.shape[0])
+    xp = namespace(A, Y, xp=xp)
     p = xp.sum(A * one_hot(Y, A.shape[0], dtype=A.dtype, xp=xp), axis=0)
     tiny = xp.finfo(A.dtype).smallest_normal
     return float(-xp.mean(xp.log(xp.maximum(p, tiny))))
@@ -187,11 +183,10 @@ def get_predictions(A: np.ndarray, xp=None) -> np.ndarray:
     >>> get_predictions(np.array([[0.1, 0.7], [0.9, 0.3]]))
     array([1, 0])
     """
-    if xp is None:
-        A = as_array(A)
-        xp = namespace(A)
-        if A.ndim != 2:
-            raise ValueError(f"A must be 2-D (classes × examples), got shape {tuple(A.shape)}")
+    A = as_array(A)
+    xp = namespace(A, xp=xp)
+    if A.ndim != 2:
+        raise ValueError(f"A must be 2-D (classes × examples), got shape {tuple(A.shape)}")
     return xp.argmax(A, axis=0)
 
 

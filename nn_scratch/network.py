@@ -197,8 +197,7 @@ def forward_prop(params: dict, X: np.ndarray, xp=None) -> tuple[np.ndarray, dict
     >>> np.allclose(A2.sum(axis=0), 1)
     True
     """
-    if xp is None:
-        xp = namespace(X, *params.values())
+    xp = namespace(X, *params.values(), xp=xp)
     # The parameters' dtype throughout: a float64 X would silently upcast every product.
     A = xp.astype(X, params["W1"].dtype, copy=False)
     L = len(params) // 2
@@ -227,7 +226,7 @@ def backward_prop(params: dict, cache: dict, Y: np.ndarray, xp=None) -> dict:
 
     ``db`` sums over the example axis only (``axis=1``), one number per unit;
     summing the whole matrix would give every bias the same update.
-    No checks here (see :func:`forward_prop`); :meth:`Network.backward` checks ``Y``.
+    Only the labels are checked, by :func:`~nn_scratch.maths.one_hot`; :meth:`Network.backward` also checks their count.
 
     Parameters
     ----------
@@ -254,8 +253,7 @@ def backward_prop(params: dict, cache: dict, Y: np.ndarray, xp=None) -> dict:
     >>> {k: v.shape for k, v in grads.items()}
     {'dW2': (10, 10), 'db2': (10, 1), 'dW1': (10, 784), 'db1': (10, 1)}
     """
-    if xp is None:
-        xp = namespace(Y, *params.values())
+    xp = namespace(Y, *params.values(), xp=xp)
     L = len(params) // 2
     A_L = cache[f"A{L}"]
     m = A_L.shape[1]
