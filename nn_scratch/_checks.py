@@ -77,13 +77,7 @@ def check_labels(name: str, Y, *, m: int | None = None, num_classes: int = 10):
         raise ValueError(f"{name} must be a 1-D array of integer labels, got shape {tuple(Y.shape)}")
     if Y.shape[0] == 0:
         raise ValueError(f"{name} is empty: no labels given")
-    if isinstance(Y.dtype, np.dtype) and Y.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must hold integer class labels, got dtype {Y.dtype}")
-    if not xp.isdtype(Y.dtype, "integral"):
-        if xp.isdtype(Y.dtype, "real floating") and bool(xp.all(xp.isfinite(Y))) and bool(xp.all(Y == xp.round(Y))):
-            Y = xp.astype(Y, xp.int64)
-        else:
-            raise TypeError(f"{name} must hold integer class labels, got dtype {Y.dtype}")
+    Y = _integer_labels(name, Y, xp)
     if m is not None and Y.shape[0] != m:
         raise ValueError(f"{name} has {Y.shape[0]} labels but there are {m} examples (columns)")
     lo, hi = int(xp.min(Y)), int(xp.max(Y))
@@ -91,6 +85,17 @@ def check_labels(name: str, Y, *, m: int | None = None, num_classes: int = 10):
         bad = lo if lo < 0 else hi
         raise ValueError(f"{name} has label {bad} outside the range 0–{num_classes - 1}")
     return Y
+
+
+def _integer_labels(name: str, Y, xp):
+    # Integers as they are; floats only when every one is a whole number.
+    if isinstance(Y.dtype, np.dtype) and Y.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must hold integer class labels, got dtype {Y.dtype}")
+    if xp.isdtype(Y.dtype, "integral"):
+        return Y
+    if xp.isdtype(Y.dtype, "real floating") and bool(xp.all(xp.isfinite(Y))) and bool(xp.all(Y == xp.round(Y))):
+        return xp.astype(Y, xp.int64)
+    raise TypeError(f"{name} must hold integer class labels, got dtype {Y.dtype}")
 
 
 def check_positive(name: str, value) -> None:
