@@ -460,25 +460,25 @@ class _Tally:
     """Running sums since the last log, which History promises (and the Playground mirrors).
 
     Each batch's loss and correct predictions come from the output its step
-    already computed; a log is their average over the examples seen since the last.
+    already computed: each step keeps, per example, the probability of its true
+    class and whether the prediction was right; a log sums them, in one pass.
     """
 
     def __init__(self, xp, L):
-        self.xp, self.L = xp, L
+        self.xp, self.L, self.columns = xp, L, {}
         self.reset()
 
     def reset(self):
-        self.seen, self.loss, self.correct, self.dead = 0, 0.0, 0, None
+        self.p, self.hits, self.dead = [], [], None
 
     def add(self, cache, Y, *, watch_dead):
         xp, A = self.xp, cache[f"A{self.L}"]
-        # The loss of each example is −log of the probability of its true class: that entry of A,
-        # taken directly (cross_entropy's definition, without building the one-hot matrix again).
         m = Y.shape[0]
-        p = xp.take(xp.reshape(A, (-1,)), Y * m + xp.arange(m, device=Y.device))  # A[Y[i], i], row-major
-        self.loss = self.loss - xp.sum(xp.log(xp.maximum(p, xp.finfo(A.dtype).smallest_normal)))
-        self.correct = self.correct + xp.count_nonzero(xp.argmax(A, axis=0) == Y)
-        self.seen += m
+        if m not in self.columns:
+            self.columns[m] = xp.arange(m, device=Y.device)
+        # Example i's loss is −log A[Y[i], i]: that entry, at Y[i]·m + i of A read row by row.
+        self.p.append(xp.take(xp.reshape(A, (-1,)), Y * m + self.columns[m]))
+        self.hits.append(xp.argmax(A, axis=0) == Y)
         # Dead over the evaluation means dead on every batch since the last log;
         # one live batch settles it until then.
         if watch_dead and self.dead != 0:
@@ -487,11 +487,15 @@ class _Tally:
     def record(self, step, steps_per_epoch, history) -> dict:
         if self.dead:
             history.mark_dead(step, self.dead)
+        xp, p = self.xp, self.xp.concat(self.p)
+        # cross_entropy's clip: a probability of exactly 0 gives a large finite loss, not inf.
+        loss = -xp.sum(xp.log(xp.maximum(p, xp.finfo(p.dtype).smallest_normal)))
+        seen = p.shape[0]
         record = dict(
             step=step,
             epoch=step / steps_per_epoch,
-            loss=float(self.loss) / self.seen,
-            train_accuracy=int(self.correct) / self.seen,
+            loss=float(loss) / seen,
+            train_accuracy=int(xp.count_nonzero(xp.concat(self.hits))) / seen,
         )
         self.reset()
         return record
