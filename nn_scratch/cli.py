@@ -31,6 +31,7 @@ import numpy as np
 
 from ._checks import check_sizes
 from .idx import NUM_CLASSES, PIXELS
+from .network import INITIALISATIONS
 from .saving import atomic_write
 
 __all__ = ["main", "build_parser"]
@@ -157,9 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SIZES",
         help="units per layer, input first (default: 784,10,10)",
     )
-    net.add_argument(
-        "--init", choices=("he", "uniform", "normal"), default="he", help="weight initialisation (default: he)"
-    )
+    net.add_argument("--init", choices=tuple(INITIALISATIONS), default="he", help="weight initialisation (default: he)")
     dtype_help = "floating-point type of parameters and data (default: float32)"
     net.add_argument("--dtype", choices=("float32", "float64"), default="float32", help=dtype_help)
     net.add_argument(

@@ -69,8 +69,8 @@ def _he(rng, n_in, n_out):
     return rng.standard_normal((n_out, n_in)) * np.sqrt(2.0 / n_in), np.zeros((n_out, 1))
 
 
-INITIALISATIONS = {"uniform": _uniform, "normal": _normal, "he": _he}
-"""Initialisation schemes by name: ``uniform`` U(−0.5, 0.5), ``normal`` N(0, 1)×0.01, ``he`` N(0, 2/n_in)."""
+INITIALISATIONS = {"he": _he, "uniform": _uniform, "normal": _normal}
+"""Initialisation schemes by name: ``he`` N(0, 2/n_in) (the default), ``uniform`` U(−0.5, 0.5), ``normal`` N(0, 1)×0.01."""
 
 
 def init_params(layer_sizes=(784, 10, 10), init: str = "he", seed=0, dtype=np.float32) -> dict:
