@@ -44,7 +44,7 @@ import numpy as np
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
-from nn_scratch.parameters import INITIALISATIONS
+from nn_scratch.network import INITIALISATIONS
 
 logger = logging.getLogger("mkdocs.hooks.playground")
 

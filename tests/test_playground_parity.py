@@ -31,7 +31,7 @@ import pytest
 from mkdocs.exceptions import PluginError
 
 from nn_scratch import Network, sgd
-from nn_scratch.parameters import INITIALISATIONS
+from nn_scratch.network import INITIALISATIONS
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "site_hooks"))  # where mkdocs runs it: it registers into fields.py

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from nn_scratch.parameters import INITIALISATIONS
+from nn_scratch.network import INITIALISATIONS
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "site_hooks"))  # as mkdocs runs the hook
 import playground  # noqa: E402
