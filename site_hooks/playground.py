@@ -13,6 +13,9 @@ The Playground trains a network in the reader's browser
   Mulberry32 generator of :class:`Random` (the JavaScript has the same lines),
   so the held-out accuracy the page quotes for the default run is the
   package's own result, not a number typed in;
+* describes the initialisation schemes of ``nn_scratch`` (``INITIALISATIONS``)
+  as data, read off the package's own functions (:func:`schemes`): the page's
+  menu and the numbers its JavaScript draws both come from that description;
 * registers the ``{{ playground.<name> }}`` fields of ``docs/playground.md`` with
   ``site_hooks/fields.py``; the
   page's total download is measured after the build, when every file it loads
@@ -27,6 +30,7 @@ labels (one byte each), the held-out images and their labels.
 from __future__ import annotations
 
 import gzip
+import html
 import json
 import logging
 import math
@@ -39,6 +43,8 @@ import fields  # site_hooks/fields.py, the one registry of {{ namespace.name }} 
 import numpy as np
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
+
+from nn_scratch.network import INITIALISATIONS
 
 logger = logging.getLogger("mkdocs.hooks.playground")
 
@@ -101,6 +107,8 @@ class Random:
     [1144304738, 1416247, 958946056]
     >>> Random(7).permutation(5)
     [3, 1, 2, 4, 0]
+    >>> Random(0).random((2, 3)).shape
+    (2, 3)
     """
 
     def __init__(self, seed: int):
@@ -136,12 +144,23 @@ class Random:
             order[i], order[j] = order[j], order[i]
         return order
 
+    # What nn_scratch's initialisation schemes call on their generator, as
+    # numpy.random.Generator names them: arrays filled row by row, in float64.
+    def random(self, shape) -> np.ndarray:
+        """An array of :meth:`uniform` draws, row by row."""
+        return np.array([self.uniform() for _ in range(math.prod(shape))]).reshape(shape)
+
+    def standard_normal(self, shape) -> np.ndarray:
+        """An array of :meth:`normal` draws, row by row."""
+        return np.array([self.normal() for _ in range(math.prod(shape))]).reshape(shape)
+
 
 def init_params(sizes, init: str, rng, dtype=np.float32) -> dict:
-    """The browser's initial weights: the schemes of ``nn_scratch.network.INITIALISATIONS`` drawn from :class:`Random`.
+    """The browser's initial weights: the schemes of ``nn_scratch``'s ``INITIALISATIONS`` drawn from :class:`Random`.
 
-    ``rng`` is a :class:`Random` or its seed; layer by layer, ``W`` row by row
-    and then ``b``, as the JavaScript draws them.
+    The package's own scheme functions run here, with :class:`Random` as their
+    generator; ``rng`` is a :class:`Random` or its seed. Layer by layer, ``W``
+    row by row and then ``b``, as the JavaScript draws them from :func:`schemes`.
 
     Examples
     --------
@@ -151,23 +170,172 @@ def init_params(sizes, init: str, rng, dtype=np.float32) -> dict:
     >>> float(p["b1"].max()), 0.03 < float(p["W1"].std()) < 0.07   # He: N(0, 2/784), zero biases
     (0.0, True)
     """
+    if init not in INITIALISATIONS:
+        raise ValueError(f"init must be one of {', '.join(INITIALISATIONS)}, got {init!r}")
     if not isinstance(rng, Random):
         rng = Random(rng)
     params = {}
     for l in range(1, len(sizes)):
-        n_in, n_out = sizes[l - 1], sizes[l]
-        if init == "uniform":
-            W = [rng.uniform() - 0.5 for _ in range(n_out * n_in)]
-            b = [rng.uniform() - 0.5 for _ in range(n_out)]
-        elif init in ("normal", "he"):
-            scale = 0.01 if init == "normal" else math.sqrt(2 / n_in)
-            W = [rng.normal() * scale for _ in range(n_out * n_in)]
-            b = [0.0] * n_out
-        else:
-            raise ValueError(f"init must be one of he, normal, uniform, got {init!r}")
-        params[f"W{l}"] = np.array(W, dtype=np.float64).reshape(n_out, n_in).astype(dtype)
-        params[f"b{l}"] = np.array(b, dtype=np.float64).reshape(n_out, 1).astype(dtype)
+        W, b = INITIALISATIONS[init](rng, sizes[l - 1], sizes[l])
+        params[f"W{l}"] = np.asarray(W, dtype=np.float64).astype(dtype)
+        params[f"b{l}"] = np.asarray(b, dtype=np.float64).astype(dtype)
     return params
+
+
+# The page's JavaScript cannot run the package's scheme functions, so the build
+# describes each one as data: W and b each as {"draw": "uniform" | "normal" | "none",
+# "shift": c, and "scale": s or "gain": g}, meaning every number is
+# draw × scale + shift, with scale = √(gain / n_in) when a gain is given (He).
+# The description is read off the package's functions by running them with
+# every draw 0 (which gives the shift), 2**600 (the scale, exactly: the shift
+# vanishes beside it) and 3/8 (which checks the form), for every fan-in the
+# page can ask for.
+_FAN_INS = (*range(1, 129), 784)  # n_in of the page's layers: 784, and the hidden widths (1 first)
+_N_OUT = 3
+_BIG = 2.0**600
+_PROBES = (0.0, _BIG, 0.375)
+
+
+class _Probe:
+    """Stands in for the generator while a scheme runs: notes each draw, returns ``value`` for all its numbers."""
+
+    def __init__(self, value: float):
+        self.value, self.draws = value, []
+
+    def random(self, shape):
+        return self._draw("uniform", shape)
+
+    def standard_normal(self, shape):
+        return self._draw("normal", shape)
+
+    def _draw(self, kind, shape):
+        self.draws.append((tuple(shape), kind))
+        return np.full(shape, self.value)
+
+    def __getattr__(self, name):
+        raise AttributeError(f"it calls rng.{name}, and the page's generator has only random and standard_normal")
+
+
+def _probe(name: str, scheme, value: float, n_in: int):
+    probe = _Probe(value)
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):  # a scheme that is not affine may overflow at 2**600
+            W, b = scheme(probe, n_in, _N_OUT)
+    except AttributeError as err:
+        raise PluginError(f"playground: the page cannot draw the initialisation {name!r}: {err}") from err
+    return probe.draws, np.asarray(W, dtype=np.float64), np.asarray(b, dtype=np.float64)
+
+
+def _law(where: str, kind: str, at: dict) -> dict:
+    """One part (W or b) as data, from its values ``at[v]`` (one array per fan-in) with every draw ``v``."""
+    if any(a.min() != a.max() for arrays in at.values() for a in arrays):
+        raise PluginError(f"playground: {where} is not the same law for every entry")
+    values = {v: np.array([a.flat[0] for a in arrays]) for v, arrays in at.items()}
+    shifts, scales = values[0.0], values[_BIG] / _BIG
+    if not np.allclose(values[0.375], shifts + 0.375 * scales, rtol=1e-12, atol=0):
+        raise PluginError(f"playground: {where} is not of the form draw × scale + shift")
+    if np.any(shifts != shifts[0]):
+        raise PluginError(f"playground: the offset of {where} depends on n_in")
+    law = {"draw": kind, "shift": float(shifts[0])}
+    if kind == "none":
+        return law
+    if np.all(scales == scales[0]):
+        return law | {"scale": float(scales[0])}
+    gain = float(np.round(scales[0] ** 2, 12))  # scale = √(gain / n_in), read at n_in = 1
+    if not np.array_equal(np.sqrt(gain / np.array(_FAN_INS, dtype=np.float64)), scales):
+        raise PluginError(f"playground: the scale of {where} is neither constant nor √(gain / n_in)")
+    return law | {"gain": gain}
+
+
+def _kinds(name: str, runs: list) -> tuple[str, str]:
+    """How a scheme draws W and b — "uniform", "normal" or "none" — the same for every fan-in, W first."""
+    found = set()
+    for n, (draws, _, _) in zip(_FAN_INS, runs, strict=True):
+        shapes = [shape for shape, _ in draws]
+        if shapes not in ([], [(_N_OUT, n)], [(_N_OUT, n), (_N_OUT, 1)]):
+            raise PluginError(f"playground: {name} draws {shapes}; the page's JavaScript draws W, then b, once each")
+        kinds = [kind for _, kind in draws] + ["none", "none"]
+        found.add((kinds[0], kinds[1]))
+    if len(found) != 1:
+        raise PluginError(f"playground: {name} draws differently for different n_in")
+    return found.pop()
+
+
+def _describe(name: str, scheme) -> dict:
+    """``{"W": law, "b": law}`` of one scheme of ``INITIALISATIONS`` (see :func:`schemes`)."""
+    runs = {value: [_probe(name, scheme, value, n) for n in _FAN_INS] for value in _PROBES}
+    laws = {}
+    for part, index, kind in zip(("W", "b"), (1, 2), _kinds(name, runs[0.0]), strict=True):
+        at = {value: [run[index] for run in runs[value]] for value in _PROBES}
+        laws[part] = _law(f"{part} of the initialisation {name!r}", kind, at)
+    return laws
+
+
+def _number(x: float) -> str:
+    return f"{x:g}".replace("-", "−")
+
+
+def _law_text(law: dict) -> str:
+    """A law as the menu writes it: ``U(−0.5, 0.5)``, ``N(0, 1) × 0.01``, ``N(0, 2 / n_in)``."""
+    if law["draw"] == "none":
+        return _number(law["shift"])
+    spread = f"√({_number(law['gain'])} / n_in)" if "gain" in law else _number(law["scale"])
+    if law["draw"] == "uniform" and "scale" in law:
+        return f"U({_number(law['shift'])}, {_number(law['shift'] + law['scale'])})"
+    if law["draw"] == "normal" and "gain" in law:
+        text = f"N(0, {_number(law['gain'])} / n_in)"
+    else:
+        text = ("U(0, 1)" if law["draw"] == "uniform" else "N(0, 1)") + f" × {spread}"
+    return text if law["shift"] == 0 else f"{text} + {_number(law['shift'])}"
+
+
+def _label(name: str, laws: dict) -> str:
+    W, b = laws["W"], laws["b"]
+    if b == W:
+        return f"{name}: {_law_text(W)}, weights and biases"
+    if b == {"draw": "none", "shift": 0.0}:
+        return f"{name}: {_law_text(W)}, zero biases"
+    return f"{name}: {_law_text(W)}, biases {_law_text(b)}"
+
+
+def schemes() -> dict:
+    """The initialisation schemes of ``nn_scratch`` as data for the page: ``{name: {"label", "W", "b"}}``.
+
+    Read off the package's own functions (see :func:`_describe`); a scheme that
+    this data cannot describe stops the build, naming it.
+
+    Examples
+    --------
+    >>> s = schemes()
+    >>> list(s) == list(INITIALISATIONS)
+    True
+    >>> s["he"]
+    {'W': {'draw': 'normal', 'shift': 0.0, 'gain': 2.0}, 'b': {'draw': 'none', 'shift': 0.0}, 'label': 'he: N(0, 2 / n_in), zero biases'}
+    >>> s["uniform"]["label"], s["normal"]["label"]
+    ('uniform: U(−0.5, 0.5), weights and biases', 'normal: N(0, 1) × 0.01, zero biases')
+    """
+    described = {}
+    for name, scheme in INITIALISATIONS.items():
+        laws = _describe(name, scheme)
+        described[name] = laws | {"label": _label(name, laws)}
+    return described
+
+
+def scheme_fields(described: dict) -> dict:
+    """The page's initialisation menu and the data its JavaScript draws from, as fields.
+
+    Examples
+    --------
+    >>> f = scheme_fields({"he": {"label": "he: N(0, 2 / n_in)", "W": {}, "b": {}}})
+    >>> f["init_options"]
+    '<option value="he">he: N(0, 2 / n_in)</option>'
+    >>> f["init_schemes"]
+    '{&quot;he&quot;: {&quot;label&quot;: &quot;he: N(0, 2 / n_in)&quot;, &quot;W&quot;: {}, &quot;b&quot;: {}}}'
+    """
+    options = "".join(
+        f'<option value="{html.escape(name)}">{html.escape(s["label"])}</option>' for name, s in described.items()
+    )
+    return {"init_options": options, "init_schemes": html.escape(json.dumps(described, ensure_ascii=False))}
 
 
 def replay(X_train, Y_train, X_val, Y_val, *, hidden, init, alpha, batch_size, epochs, seed):
@@ -251,6 +419,11 @@ def _build() -> dict:
     from nn_scratch.data import MNISTNotFoundError, load_mnist
     from nn_scratch.idx import MNISTFileError
 
+    described = schemes()
+    if DEFAULTS["init"] not in described:
+        raise PluginError(
+            f"playground: the default initialisation {DEFAULTS['init']!r} is not one of {list(described)}"
+        )
     t0 = time.perf_counter()
     try:
         data = load_mnist(validation_size=N_HELDOUT, seed=SPLIT_SEED, n_train=N_TRAIN, progress=False)
@@ -300,6 +473,7 @@ def _build() -> dict:
         "default_heldout_fraction": repr(float(history[-1]["val_accuracy"])),
         "default_epoch1_accuracy": f"{100 * history[0]['val_accuracy']:.1f} %",
         "replay_seconds": f"{t3 - t2:.1f}",
+        **scheme_fields(described),
     }
     logger.info(
         f"playground: data {len(payload):,} bytes (load {t1 - t0:.1f} s, gzip {t2 - t1:.1f} s); "

@@ -23,6 +23,7 @@ from nn_scratch.saving import export_json
 
 REPO = Path(__file__).resolve().parents[1]
 DIGIT_JS = REPO / "docs" / "javascripts" / "digit.js"
+PAD_JS = REPO / "docs" / "javascripts" / "pad.js"
 
 # Reads {"model", "columns", "drawings"} on stdin, answers with what digit.js computes.
 DRIVER = r"""
@@ -220,3 +221,24 @@ def test_an_empty_or_faint_canvas_is_no_digit(node, trained):
     for ink in (empty, faint):
         with pytest.raises(ValueError, match="no digit found"):
             preprocess_digit(ink)
+
+
+def test_the_pad_reads_ink_from_the_alpha_channel(tmp_path):
+    # pad.js, the drawing pad of both pages: strokes are black on a transparent
+    # canvas, so the ink of a pixel is its alpha byte / 255, whatever its colour.
+    exe = shutil.which("node")
+    if exe is None:
+        message = "Node.js (`node`) is needed to run the drawing pad's JavaScript"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    script = tmp_path / "pad.js"
+    script.write_text(
+        "const pad = require(process.argv[2]);\n"
+        "const rgba = Uint8ClampedArray.from([9, 9, 9, 0, 0, 0, 0, 255, 200, 0, 0, 51, 0, 0, 0, 128, 0, 0, 0, 1, 0, 0, 0, 0]);\n"
+        "process.stdout.write(JSON.stringify(Array.from(pad.inkFromRGBA(rgba, 2, 3))));\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run([exe, str(script), str(PAD_JS)], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [0, 1, 0.2, 128 / 255, 1 / 255, 0]

@@ -12,7 +12,11 @@
   weights drawn from them must equal bit for bit those of
   ``site_hooks/playground.py``, which replays the page's default run with
   nn_scratch during the build — that is what makes the accuracy the page
-  quotes for the default run the browser's own.
+  quotes for the default run the browser's own;
+* the initialisation schemes are nn_scratch's: the build reads them off the
+  package's ``INITIALISATIONS`` (``playground.schemes()``), the JavaScript
+  draws from that description, and a scheme added to the package reaches the
+  page's menu and the JavaScript with no other change.
 """
 
 import json
@@ -24,8 +28,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from mkdocs.exceptions import PluginError
 
 from nn_scratch import Network, sgd
+from nn_scratch.network import INITIALISATIONS
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "site_hooks"))  # where mkdocs runs it: it registers into fields.py
@@ -45,12 +51,12 @@ if (req.kind === "random") {
   for (let i = 0; i < req.n; i++) normals.push(r.normal());
   out = { ints, normals, permutation: Array.from(r.permutation(req.m)) };
 } else if (req.kind === "init") {
-  const p = pg.initParams(req.sizes, req.init, req.seed, req.float64);
+  const p = pg.initParams(req.sizes, req.scheme, req.seed, req.float64);
   out = { W1: Array.from(p.W1), b1: Array.from(p.b1), W2: Array.from(p.W2), b2: Array.from(p.b2) };
 } else {
   const pixels = new Uint8Array(require("fs").readFileSync(req.pixels));
   const train = pg.makeData(pixels, Uint8Array.from(req.labels), 784);
-  const run = new pg.Run(req.settings, train, null, { params: req.params, orders: req.orders, logEvery: req.logEvery });
+  const run = new pg.Run(req.settings, train, null, { params: req.params, orders: req.orders, logEvery: req.logEvery, scheme: req.scheme });
   const logs = [];
   while (!run.done()) {
     const entry = run.next();
@@ -96,15 +102,71 @@ def test_random_numbers_are_the_same_in_javascript_and_python(node, seed):
     assert js["permutation"] == py.permutation(1000)
 
 
+def _js_init(node, sizes, init, seed, described=None):
+    scheme = (described or playground.schemes())[init]
+    return node({"kind": "init", "sizes": sizes, "scheme": scheme, "seed": seed, "float64": False})
+
+
 @pytest.mark.parametrize("init", ["uniform", "normal", "he"])
 @pytest.mark.parametrize("hidden,seed", [(10, 0), (32, 0), (100, 7)])
 def test_initial_weights_are_the_same_in_javascript_and_python(node, init, hidden, seed):
     sizes = [784, hidden, 10]
-    js = node({"kind": "init", "sizes": sizes, "init": init, "seed": seed, "float64": False})
+    js = _js_init(node, sizes, init, seed)
     py = playground.init_params(sizes, init, seed)
     for name, P in py.items():
         assert P.dtype == np.float32
         np.testing.assert_array_equal(np.array(js[name], dtype=np.float32), P.ravel(), err_msg=name)
+
+
+def test_the_schemes_are_the_packages():
+    described = playground.schemes()
+    assert list(described) == list(INITIALISATIONS)
+    # The build's weights are the package's scheme functions run on the browser's generator.
+    for init, scheme in INITIALISATIONS.items():
+        W, b = scheme(playground.Random(4), 784, 32)
+        py = playground.init_params((784, 32), init, 4, dtype=np.float64)
+        np.testing.assert_array_equal(py["W1"], W)
+        np.testing.assert_array_equal(py["b1"], b)
+    # The page's menu is written from the same description, one option per scheme.
+    options = playground.scheme_fields(described)["init_options"]
+    assert options.count("<option ") == len(INITIALISATIONS)
+    for init, entry in described.items():
+        assert f'<option value="{init}">{entry["label"]}</option>' in options
+
+
+def test_a_scheme_added_to_the_package_reaches_the_javascript(node, monkeypatch):
+    def wide(rng, n_in, n_out):  # U(−0.1, 0.1) weights, biases N(0, 1) × 0.1 + 0.2
+        return rng.random((n_out, n_in)) * 0.2 - 0.1, rng.standard_normal((n_out, 1)) * 0.1 + 0.2
+
+    monkeypatch.setitem(INITIALISATIONS, "wide", wide)
+    described = playground.schemes()
+    assert described["wide"]["W"] == {"draw": "uniform", "shift": -0.1, "scale": 0.2}
+    assert described["wide"]["b"] == {"draw": "normal", "shift": 0.2, "scale": 0.1}
+    assert described["wide"]["label"] == "wide: U(−0.1, 0.1), biases N(0, 1) × 0.1 + 0.2"
+    js = _js_init(node, [784, 20, 10], "wide", 11, described)
+    py = playground.init_params([784, 20, 10], "wide", 11)
+    for name, P in py.items():
+        np.testing.assert_array_equal(np.array(js[name], dtype=np.float32), P.ravel(), err_msg=name)
+    assert -0.1 <= py["W1"].min() < -0.099 and abs(py["b1"].mean() - 0.2) < 0.1
+
+
+@pytest.mark.parametrize(
+    "scheme, problem",
+    [
+        (lambda rng, n_in, n_out: (rng.random((n_out, n_in)) ** 2, np.zeros((n_out, 1))), "not of the form"),
+        (
+            lambda rng, n_in, n_out: (rng.standard_normal((n_out, n_in)) / n_in, np.zeros((n_out, 1))),
+            "neither constant",
+        ),
+        (lambda rng, n_in, n_out: (rng.integers(0, 2, (n_out, n_in)), np.zeros((n_out, 1))), "integers"),
+        (lambda rng, n_in, n_out: (np.zeros((n_out, n_in)), rng.random((n_out, 1)) + rng.random((n_out, 1))), "draws"),
+    ],
+)
+def test_a_scheme_the_page_cannot_draw_stops_the_build(monkeypatch, scheme, problem):
+    monkeypatch.setitem(INITIALISATIONS, "odd", scheme)
+    with pytest.raises(PluginError, match=problem) as caught:
+        playground.schemes()
+    assert "odd" in str(caught.value)
 
 
 def test_initial_weights_follow_the_schemes_of_nn_scratch():
@@ -226,8 +288,8 @@ def test_the_shared_logarithm_is_the_logarithm():
 
 
 def test_the_browsers_default_run_draws_what_the_replay_draws(node, tmp_path):
-    # Without params/orders, the JavaScript draws its weights and then each epoch's order
-    # from one Random(seed), as replay() does: after one epoch on 50 examples with the
+    # Without params/orders, the JavaScript draws its weights (by the scheme the build
+    # described) and then each epoch's order from one Random(seed), as replay() does: after one epoch on 50 examples with the
     # full batch the weights must be those of nn_scratch.sgd on that order.
     rng = np.random.default_rng(0)
     pixels = rng.integers(0, 256, (784, 50), dtype=np.uint8)
@@ -235,7 +297,9 @@ def test_the_browsers_default_run_draws_what_the_replay_draws(node, tmp_path):
     X = pixels.astype(np.float64) / 255
     (tmp_path / "pixels.u8").write_bytes(pixels.T.tobytes())
     settings = {"hidden": 10, "init": "normal", "alpha": 0.1, "batchSize": 20, "epochs": 2, "seed": 9, "float64": True}
-    js = node({"kind": "train", "pixels": str(tmp_path / "pixels.u8"), "labels": Y.tolist(), "settings": settings})
+    scheme = playground.schemes()["normal"]  # as the page passes it to the worker with the settings
+    request = {"kind": "train", "pixels": str(tmp_path / "pixels.u8"), "labels": Y.tolist(), "settings": settings}
+    js = node(request | {"scheme": scheme})
     r = playground.Random(9)
     net = Network.from_params(playground.init_params((784, 10, 10), "normal", r, dtype=np.float64))
     for _ in range(2):

@@ -4,8 +4,9 @@
  * The first half of this file is pure functions — preprocess() and forward() —
  * with no DOM in sight, so Node.js can require() them and the test suite can
  * check that they give the same numbers as nn_scratch (tests/test_draw_parity.py).
- * The second half wires them to the canvas of the "Draw a digit" page and only
- * runs in a browser.
+ * The second half wires them to the "Draw a digit" page and only runs in a
+ * browser; the canvas the reader draws on is the pad of pad.js, loaded before
+ * this file. The Playground loads this file too, for classify().
  *
  * Arrays are row-major Float64Arrays: an image of height h and width w stores
  * pixel (i, j) at i * w + j, and W[l] (n_l x n_{l-1}) stores W_ij at i * n_{l-1} + j.
@@ -140,14 +141,6 @@
     return x;
   }
 
-  // Ink from canvas pixels (RGBA bytes): the alpha channel, as strokes are
-  // drawn on a transparent canvas. 0 = paper, 1 = full ink.
-  function inkFromRGBA(data, height, width) {
-    var ink = new Float64Array(height * width);
-    for (var p = 0; p < height * width; p++) ink[p] = data[4 * p + 3] / 255;
-    return ink;
-  }
-
   /* ---------------------------------------------------------------- the network */
 
   function flatten(rows, name) {
@@ -237,7 +230,6 @@
     areaMatrix: areaMatrix,
     centreOfMass: centreOfMass,
     preprocess: preprocess,
-    inkFromRGBA: inkFromRGBA,
     loadModel: loadModel,
     softmax: softmax,
     forward: forward,
@@ -288,210 +280,172 @@
     return (100 * p).toFixed(1) + " %";
   }
 
-  function init() {
-    var app = document.getElementById("nn-digit");
-    if (!app || app.dataset.ready) return;  // not this page, or already set up
-    app.dataset.ready = "true";
-
-    var canvas = app.querySelector(".nn-digit__canvas");
-    var ctx = canvas.getContext("2d", { willReadFrequently: true });
-    var preview = app.querySelector(".nn-digit__preview");
-    var pctx = preview.getContext("2d");
-    var select = app.querySelector(".nn-digit__model");
-    var status = app.querySelector(".nn-digit__status");
-    var answer = app.querySelector(".nn-digit__answer");
-    var timing = app.querySelector(".nn-digit__timing");
-    var barsBox = app.querySelector(".nn-digit__bars");
-    var hiddenBox = app.querySelector(".nn-digit__hidden");
-    var base = app.dataset.models;  // folder of the model files, relative to this page
-
-    // The ten probability bars.
+  // The ten probability bars, one row per digit: label, track with its fill, value.
+  function buildBars(box) {
     var bars = [];
     for (var k = 0; k < 10; k++) {
       var row = el("div", "nn-digit__bar");
       var fill = el("span", "nn-digit__fill");
       var value = el("span", "nn-digit__value", "");
-      row.appendChild(el("span", "nn-digit__label", String(k)));
       var track = el("span", "nn-digit__track");
+      row.appendChild(el("span", "nn-digit__label", String(k)));
       track.appendChild(fill);
       row.appendChild(track);
       row.appendChild(value);
-      barsBox.appendChild(row);
+      box.appendChild(row);
       bars.push({ row: row, fill: fill, value: value });
     }
+    return bars;
+  }
 
-    var model = null, hiddenCells = [];
-    var pending = false, drawing = false, last = null;
-
-    function buildHidden() {
-      hiddenBox.textContent = "";
-      hiddenCells = [];
-      for (var l = 1; l < model.sizes.length - 1; l++) {
-        var n = model.sizes[l];
-        var layer = el("div", "nn-digit__layer");
-        layer.appendChild(el("div", "nn-digit__layer-name", "A" + l + " (" + n + " units)"));
-        var grid = el("div", "nn-digit__cells");
-        grid.style.gridTemplateColumns = "repeat(" + Math.min(n, 10) + ", 1fr)";
-        var cells = [];
-        for (var i = 0; i < n; i++) {
-          var cell = el("span", "nn-digit__cell");
-          if (n <= 10) cell.appendChild(el("span", "nn-digit__cell-value", ""));
-          grid.appendChild(cell);
-          cells.push(cell);
-        }
-        layer.appendChild(grid);
-        hiddenBox.appendChild(layer);
-        hiddenCells.push(cells);
+  // One grid of squares per hidden layer of the model; returns the squares, layer by layer.
+  function buildHidden(box, sizes) {
+    var hiddenCells = [];
+    box.textContent = "";
+    for (var l = 1; l < sizes.length - 1; l++) {
+      var n = sizes[l];
+      var layer = el("div", "nn-digit__layer");
+      layer.appendChild(el("div", "nn-digit__layer-name", "A" + l + " (" + n + " units)"));
+      var grid = el("div", "nn-digit__cells");
+      grid.style.gridTemplateColumns = "repeat(" + Math.min(n, 10) + ", 1fr)";
+      var cells = [];
+      for (var i = 0; i < n; i++) {
+        var cell = el("span", "nn-digit__cell");
+        if (n <= 10) cell.appendChild(el("span", "nn-digit__cell-value", ""));
+        grid.appendChild(cell);
+        cells.push(cell);
       }
+      layer.appendChild(grid);
+      box.appendChild(layer);
+      hiddenCells.push(cells);
     }
+    return hiddenCells;
+  }
 
-    function showEmpty() {
-      app.dataset.prediction = "";
-      answer.textContent = "–";
-      status.textContent = "Draw a digit in the box.";
-      timing.textContent = "";
-      for (var k = 0; k < 10; k++) {
-        bars[k].fill.style.width = "0";
-        bars[k].value.textContent = "";
-        bars[k].row.classList.remove("nn-digit__bar--top");
-      }
-      pctx.clearRect(0, 0, SIZE, SIZE);
-      hiddenCells.forEach(function (cells) {
-        cells.forEach(function (cell) {
-          cell.style.setProperty("--activation", "0");
-          cell.title = "";
-          if (cell.firstChild) cell.firstChild.textContent = "";
-        });
+  // The bars of the probabilities, or empty bars when probs is null.
+  function showBars(bars, probs, digit) {
+    for (var k = 0; k < 10; k++) {
+      bars[k].fill.style.width = probs ? (100 * probs[k]).toFixed(2) + "%" : "0";
+      bars[k].value.textContent = probs ? percent(probs[k]) : "";
+      bars[k].row.classList.toggle("nn-digit__bar--top", k === digit);
+    }
+  }
+
+  // The 28 x 28 input the network reads: dark = ink, as on paper.
+  function showInput(pctx, x) {
+    var img = pctx.createImageData(SIZE, SIZE);
+    for (var p = 0; p < SIZE * SIZE; p++) {
+      var v = 255 - Math.round(255 * x[p]);
+      img.data[4 * p] = img.data[4 * p + 1] = img.data[4 * p + 2] = v;
+      img.data[4 * p + 3] = 255;
+    }
+    pctx.putImageData(img, 0, 0);
+  }
+
+  // Hidden activations, each layer scaled by its largest value (ReLU: all >= 0);
+  // hidden is null for an empty drawing.
+  function showHidden(hiddenCells, hidden) {
+    hiddenCells.forEach(function (cells, l) {
+      var a = hidden ? hidden[l] : new Float64Array(cells.length), max = 0;
+      for (var i = 0; i < a.length; i++) if (a[i] > max) max = a[i];
+      cells.forEach(function (cell, i) {
+        cell.style.setProperty("--activation", max > 0 ? String(a[i] / max) : "0");
+        cell.title = hidden ? "A" + (l + 1) + "[" + i + "] = " + a[i].toFixed(3) : "";
+        if (cell.firstChild) cell.firstChild.textContent = hidden ? a[i].toFixed(1) : "";
       });
-    }
+    });
+  }
 
-    function show(result, ms) {
-      app.dataset.prediction = String(result.digit);
-      answer.textContent = String(result.digit);
-      // The status is the page's live region: a screen reader announces the
-      // prediction once the stroke is finished, not at every frame of it.
-      if (!drawing) status.textContent = "The network reads a " + result.digit + " (" + percent(result.probs[result.digit]) + ").";
-      timing.textContent = "Preprocessing and forward pass: " + ms.toFixed(2) + " ms";
-      for (var k = 0; k < 10; k++) {
-        bars[k].fill.style.width = (100 * result.probs[k]).toFixed(2) + "%";
-        bars[k].value.textContent = percent(result.probs[k]);
-        bars[k].row.classList.toggle("nn-digit__bar--top", k === result.digit);
-      }
-      // The 28 x 28 input the network reads: dark = ink, as on paper.
-      var img = pctx.createImageData(SIZE, SIZE);
-      for (var p = 0; p < SIZE * SIZE; p++) {
-        var v = 255 - Math.round(255 * result.x[p]);
-        img.data[4 * p] = img.data[4 * p + 1] = img.data[4 * p + 2] = v;
-        img.data[4 * p + 3] = 255;
-      }
-      pctx.putImageData(img, 0, 0);
-      // Hidden activations, each layer scaled by its largest value (ReLU: all >= 0).
-      result.hidden.forEach(function (a, l) {
-        var max = 0;
-        for (var i = 0; i < a.length; i++) if (a[i] > max) max = a[i];
-        hiddenCells[l].forEach(function (cell, i) {
-          cell.style.setProperty("--activation", max > 0 ? String(a[i] / max) : "0");
-          cell.title = "A" + (l + 1) + "[" + i + "] = " + a[i].toFixed(3);
-          if (cell.firstChild) cell.firstChild.textContent = a[i].toFixed(1);
-        });
+  function showEmpty(view) {
+    view.app.dataset.prediction = "";
+    view.answer.textContent = "–";
+    view.status.textContent = "Draw a digit in the box.";
+    view.timing.textContent = "";
+    showBars(view.bars, null, -1);
+    view.pctx.clearRect(0, 0, SIZE, SIZE);
+    showHidden(view.hiddenCells, null);
+  }
+
+  function show(view, result, ms) {
+    view.app.dataset.prediction = String(result.digit);
+    view.answer.textContent = String(result.digit);
+    // The status is the page's live region: a screen reader announces the
+    // prediction once the stroke is finished, not at every frame of it.
+    if (!view.pad.drawing) {
+      view.status.textContent = "The network reads a " + result.digit + " (" + percent(result.probs[result.digit]) + ").";
+    }
+    view.timing.textContent = "Preprocessing and forward pass: " + ms.toFixed(2) + " ms";
+    showBars(view.bars, result.probs, result.digit);
+    showInput(view.pctx, result.x);
+    showHidden(view.hiddenCells, result.hidden);
+  }
+
+  // Read the pad with the current network and show what it computes.
+  function update(view) {
+    if (!view.model) return;
+    var canvas = view.pad.canvas, t0 = performance.now();
+    var result = classify(view.model, view.pad.ink(), canvas.height, canvas.width);
+    var ms = performance.now() - t0;
+    if (result === null) showEmpty(view);
+    else show(view, result, ms);
+  }
+
+  function useModel(view, file) {
+    view.app.dataset.model = "";
+    view.status.textContent = "Loading the network…";
+    return getModel(view.base, file).then(function (m) {
+      view.model = m;
+      view.app.dataset.model = file;
+      view.hiddenCells = buildHidden(view.hiddenBox, m.sizes);
+      update(view);
+    });
+  }
+
+  function fail(view, err) {
+    view.status.textContent = "Could not load the network: " + err.message;
+    view.app.dataset.error = err.message;
+  }
+
+  // The list of networks trained during the build (written by site_hooks/draw.py)
+  // fills the menu; the first is the page's default.
+  function loadManifest(view) {
+    var select = view.select;
+    return fetchJSON(view.base + "models.json").then(function (manifest) {
+      select.textContent = "";
+      manifest.models.forEach(function (m) {
+        var option = el("option", "", m.label + " — test accuracy " + percent(m.test_accuracy));
+        option.value = m.file;
+        select.appendChild(option);
       });
-    }
-
-    function update() {
-      pending = false;
-      if (!model) return;
-      var t0 = performance.now();
-      var ink = inkFromRGBA(ctx.getImageData(0, 0, canvas.width, canvas.height).data, canvas.height, canvas.width);
-      var result = classify(model, ink, canvas.height, canvas.width);
-      var ms = performance.now() - t0;
-      if (result === null) showEmpty();
-      else show(result, ms);
-    }
-
-    function schedule() {
-      if (!pending) {
-        pending = true;
-        requestAnimationFrame(update);
-      }
-    }
-
-    // Drawing: pointer events cover mouse, pen and touch alike.
-    function point(e) {
-      var r = canvas.getBoundingClientRect();
-      return [((e.clientX - r.left) * canvas.width) / r.width, ((e.clientY - r.top) * canvas.height) / r.height];
-    }
-    function stroke(from, to) {
-      ctx.beginPath();
-      ctx.moveTo(from[0], from[1]);
-      ctx.lineTo(to[0], to[1]);
-      ctx.stroke();
-    }
-    ctx.lineCap = "round";
-    ctx.lineJoin = "round";
-    ctx.lineWidth = canvas.width / 14;
-    ctx.strokeStyle = "#000";
-
-    canvas.addEventListener("pointerdown", function (e) {
-      if (e.button !== 0) return;
-      e.preventDefault();
-      canvas.setPointerCapture(e.pointerId);
-      drawing = true;
-      last = point(e);
-      stroke(last, last);  // a tap leaves a dot
-      schedule();
+      select.disabled = manifest.models.length < 2;
+      return useModel(view, manifest.models[0].file);
     });
-    canvas.addEventListener("pointermove", function (e) {
-      if (!drawing) return;
-      var p = point(e);
-      stroke(last, p);
-      last = p;
-      schedule();
+  }
+
+  function init() {
+    var app = document.getElementById("nn-digit");
+    if (!app || app.dataset.ready) return;  // not this page, or already set up
+    app.dataset.ready = "true";
+    var q = function (sel) { return app.querySelector(sel); };
+    var view = {
+      app: app,
+      base: app.dataset.models,  // folder of the model files, relative to this page
+      select: q(".nn-digit__model"),
+      status: q(".nn-digit__status"),
+      answer: q(".nn-digit__answer"),
+      timing: q(".nn-digit__timing"),
+      pctx: q(".nn-digit__preview").getContext("2d"),
+      bars: buildBars(q(".nn-digit__bars")),
+      hiddenBox: q(".nn-digit__hidden"),
+      hiddenCells: [],
+      model: null,
+    };
+    view.pad = new root.NNPad.Pad(q(".nn-digit__canvas"), function () { update(view); });
+    q(".nn-digit__clear").addEventListener("click", function () { view.pad.clear(); });
+    view.select.addEventListener("change", function () {
+      useModel(view, view.select.value).catch(function (err) { fail(view, err); });
     });
-    function end() {
-      drawing = false;
-      schedule();
-    }
-    canvas.addEventListener("pointerup", end);
-    canvas.addEventListener("pointercancel", end);
-
-    app.querySelector(".nn-digit__clear").addEventListener("click", function () {
-      ctx.clearRect(0, 0, canvas.width, canvas.height);
-      schedule();
-    });
-
-    function useModel(file) {
-      app.dataset.model = "";
-      status.textContent = "Loading the network…";
-      return getModel(base, file).then(function (m) {
-        model = m;
-        app.dataset.model = file;
-        buildHidden();
-        update();
-      });
-    }
-
-    function fail(err) {
-      status.textContent = "Could not load the network: " + err.message;
-      app.dataset.error = err.message;
-    }
-
-    select.addEventListener("change", function () {
-      useModel(select.value).catch(fail);
-    });
-
-    // The list of networks trained during the build (written by site_hooks/draw.py).
-    fetchJSON(base + "models.json")
-      .then(function (manifest) {
-        select.textContent = "";
-        manifest.models.forEach(function (m) {
-          var option = el("option", "", m.label + " — test accuracy " + percent(m.test_accuracy));
-          option.value = m.file;
-          select.appendChild(option);
-        });
-        select.disabled = manifest.models.length < 2;
-        return useModel(manifest.models[0].file);
-      })
-      .catch(fail);
+    loadManifest(view).catch(function (err) { fail(view, err); });
   }
 
   api.init = init;

@@ -92,21 +92,26 @@
 
   /* -------------------------------------------------------------- the network */
 
-  // The schemes of nn_scratch.network.INITIALISATIONS, drawn from Random:
-  // uniform U(−0.5, 0.5) for weights and biases (the classic tutorials),
-  // normal N(0, 1) × 0.01 and He N(0, 2 / n_in) with zero biases.
-  // Layer by layer, W row by row and then b, as NumPy fills them.
-  var INITIALISATIONS = ["uniform", "normal", "he"];
+  // The initialisation schemes are not written here: site_hooks/playground.py
+  // reads them off nn_scratch's INITIALISATIONS and the page passes them in
+  // (the worker gets them with "start"). A scheme gives W and b each as
+  // {draw: "uniform" | "normal" | "none", shift, and scale or gain}: every
+  // number is draw × scale + shift, with scale = √(gain / n_in) when a gain is
+  // given (He). Layer by layer, W row by row and then b, as NumPy fills them.
+  var DRAWS = {
+    uniform: function (rng) { return rng.uniform(); },
+    normal: function (rng) { return rng.normal(); },
+  };
 
-  function initLayer(rng, init, nIn, nOut, W, b) {
-    var i;
-    if (init === "uniform") {
-      for (i = 0; i < W.length; i++) W[i] = rng.uniform() - 0.5;
-      for (i = 0; i < b.length; i++) b[i] = rng.uniform() - 0.5;
+  function initPart(rng, law, nIn, P) {
+    if (law.draw === "none") {
+      P.fill(law.shift);
       return;
     }
-    var scale = init === "normal" ? 0.01 : Math.sqrt(2 / nIn);
-    for (i = 0; i < W.length; i++) W[i] = rng.normal() * scale;  // b stays 0
+    var draw = DRAWS[law.draw];
+    if (!draw) throw new Error("unknown draw " + law.draw + " in an initialisation scheme");
+    var scale = law.gain !== undefined ? Math.sqrt(law.gain / nIn) : law.scale;
+    for (var i = 0; i < P.length; i++) P[i] = draw(rng) * scale + law.shift;
   }
 
   // params: {sizes: [n0, n1, n2], W1, b1, W2, b2, float64}. Every array is a copy.
@@ -123,15 +128,15 @@
     };
   }
 
-  // rng: a Random, or its seed.
-  function initParams(sizes, init, rng, float64) {
-    if (INITIALISATIONS.indexOf(init) < 0) {
-      throw new Error("init must be one of " + INITIALISATIONS.join(", ") + ", got " + init);
-    }
+  // scheme: one entry of the page's schemes ({W, b}); rng: a Random, or its seed.
+  function initParams(sizes, scheme, rng, float64) {
+    if (!scheme || !scheme.W || !scheme.b) throw new Error("an initialisation scheme {W, b} is needed, got " + scheme);
     if (!(rng instanceof Random)) rng = new Random(rng);
     var p = makeParams(sizes, float64);
-    initLayer(rng, init, sizes[0], sizes[1], p.W1, p.b1);
-    initLayer(rng, init, sizes[1], sizes[2], p.W2, p.b2);
+    initPart(rng, scheme.W, sizes[0], p.W1);
+    initPart(rng, scheme.b, sizes[0], p.b1);
+    initPart(rng, scheme.W, sizes[1], p.W2);
+    initPart(rng, scheme.b, sizes[1], p.b2);
     return p;
   }
 
@@ -337,7 +342,8 @@
   /*
    * A training run: settings {hidden, init, alpha, batchSize, epochs, seed,
    * float64}, stepped a few at a time by the caller. Initial weights and the
-   * order of every epoch come from Random(seed) — first the weights, then one
+   * order of every epoch come from Random(seed) — first the weights, drawn by
+   * options.scheme (the page's scheme named settings.init), then one
    * permutation per epoch — unless params / orders are given (the parity test
    * passes NumPy's). Logs every logEvery steps (default: 5 times per epoch)
    * as nn_scratch.sgd does: training loss and accuracy averaged over the
@@ -360,7 +366,7 @@
       this.params = paramsFrom(sizes, options.params, s.float64);
     } else {
       this.rng = new Random(s.seed);  // the weights, then the order of each epoch
-      this.params = initParams(sizes, s.init, this.rng, s.float64);
+      this.params = initParams(sizes, options.scheme, this.rng, s.float64);
     }
     this.orders = options.orders || null;
     this.trainer = makeTrainer(this.params, Math.max(this.batchSize, heldOut ? Math.min(heldOut.m, 500) : 0));
@@ -418,7 +424,6 @@
   var api = {
     Random: Random,
     log: log,
-    INITIALISATIONS: INITIALISATIONS,
     initParams: initParams,
     paramsFrom: paramsFrom,
     makeData: makeData,
@@ -439,7 +444,7 @@
 
   /* ------------------------------------------------------------- the worker */
   // Messages in: {type: "data", train: {pixels, labels}, heldOut: {…}, n0},
-  // {type: "start", settings}, {type: "pause"}, {type: "resume"}.
+  // {type: "start", settings, scheme}, {type: "pause"}, {type: "resume"}.
   // Messages out: "log" entries, "progress" (step, steps per second) about ten
   // times a second, "stopped" (the weights and the misclassified held-out
   // examples) on pause and at the end, and "error".
@@ -509,7 +514,7 @@
           heldOut: makeData(msg.heldOut.pixels, msg.heldOut.labels, msg.n0),
         };
       } else if (msg.type === "start") {
-        run = new Run(msg.settings, data.train, data.heldOut);
+        run = new Run(msg.settings, data.train, data.heldOut, { scheme: msg.scheme });
         post({ type: "started", totalSteps: run.totalSteps, stepsPerEpoch: run.stepsPerEpoch, logEvery: run.logEvery });
         var first = evaluate(run.trainer, data.heldOut);
         post({ type: "log", entry: { step: 0, epoch: 0, heldOutLoss: first.loss, heldOutAccuracy: first.accuracy } });

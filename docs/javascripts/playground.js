@@ -1,9 +1,12 @@
 /*
  * The Playground page (docs/playground.md): loads the data, drives the
  * training worker (playground-train.js), draws the curves, shows what the
- * trained network gets wrong and lets the reader draw for it. The digit
- * preparation and the forward pass of the drawing come from digit.js, the
- * script of "Draw a digit" (window.NNDigit), so both pages read a drawing alike.
+ * trained network gets wrong and lets the reader draw for it. The drawing pad
+ * is pad.js (window.NNPad) and the digit preparation and forward pass come
+ * from digit.js (window.NNDigit), the scripts of "Draw a digit", so both pages
+ * take and read a drawing alike. The initialisation schemes come from the
+ * page (data-init-schemes, written by site_hooks/playground.py from nn_scratch)
+ * and go to the worker with the settings.
  */
 (function (root) {
   "use strict";
@@ -109,293 +112,303 @@
 
   /* -------------------------------------------------------------------- page */
 
-  var current = null;  // the page's state while it is open
+  var current = null;  // the open page's state, pg below
+
+  // The page's elements and the state of its run, in one object that the functions below share.
+  function pageState(app) {
+    var q = function (sel) { return app.querySelector(sel); };
+    return {
+      app: app,
+      form: q(".nn-pg__controls"),
+      status: q(".nn-pg__status"),
+      trainButton: q(".nn-pg__train"),
+      pauseButton: q(".nn-pg__pause"),
+      resetButton: q(".nn-pg__reset"),
+      out: { step: q(".nn-pg__step"), epoch: q(".nn-pg__epoch"), rate: q(".nn-pg__rate"), loss: q(".nn-pg__loss"), accuracy: q(".nn-pg__accuracy") },
+      lossChart: q(".nn-pg__chart--loss"),
+      accChart: q(".nn-pg__chart--accuracy"),
+      wrongBox: q(".nn-pg__wrong"),
+      answer: q(".nn-pg__answer"),
+      clearButton: q(".nn-pg__clear"),
+      padCanvas: q(".nn-pg__pad"),
+      dataUrl: new URL(app.dataset.data, location.href).href,
+      workerUrl: new URL(app.dataset.worker, location.href).href,
+      schemes: JSON.parse(app.dataset.initSchemes),  // name -> {label, W, b}, from nn_scratch
+      data: null,
+      worker: null,
+      phase: "loading",
+      totalSteps: 0,
+      logs: [],
+      model: null,      // the trained network, for the pad (NNDigit's model layout)
+      modelStep: 0,
+      redraw: false,
+      pad: null,
+    };
+  }
+
+  function setPhase(pg, p) {
+    pg.phase = p;
+    pg.app.dataset.phase = p;
+    pg.trainButton.disabled = !(p === "ready" || p === "paused");
+    pg.trainButton.textContent = p === "paused" ? "Resume" : "Train";
+    pg.pauseButton.disabled = p !== "training";
+    pg.resetButton.disabled = p === "loading" || p === "ready";
+    Array.prototype.forEach.call(pg.form.querySelectorAll("input, select"), function (el) {
+      el.disabled = !(p === "ready");
+    });
+  }
+
+  // The two charts from the log entries so far: loss and accuracy, training batches and held-out images.
+  function drawCurves(pg) {
+    pg.redraw = false;
+    var xMax = Math.max(1, pg.totalSteps);
+    var trainLoss = [], heldLoss = [], trainAcc = [], heldAcc = [], yLoss = 0.5;
+    pg.logs.forEach(function (e) {
+      if (e.loss !== undefined) {
+        trainLoss.push([e.step, e.loss]);
+        trainAcc.push([e.step, e.trainAccuracy]);
+        yLoss = Math.max(yLoss, e.loss);
+      }
+      heldLoss.push([e.step, e.heldOutLoss]);
+      heldAcc.push([e.step, e.heldOutAccuracy]);
+      yLoss = Math.max(yLoss, e.heldOutLoss);
+    });
+    yLoss = Math.min(Math.ceil(yLoss * 2) / 2, 10);
+    drawChart(pg.lossChart, [
+      { points: trainLoss, color: "--nn-pg-train", dash: [] },
+      { points: heldLoss, color: "--nn-pg-held", dash: [6, 3] },
+    ], xMax, yLoss, function (v) { return v.toFixed(1); });
+    drawChart(pg.accChart, [
+      { points: trainAcc, color: "--nn-pg-train", dash: [] },
+      { points: heldAcc, color: "--nn-pg-held", dash: [6, 3] },
+    ], xMax, 1, function (v) { return Math.round(100 * v) + " %"; });
+    pg.app.dataset.points = String(pg.logs.length);
+  }
+
+  function scheduleDraw(pg) {
+    if (pg.redraw) return;
+    pg.redraw = true;
+    requestAnimationFrame(function () { drawCurves(pg); });
+  }
+
+  function clearRun(pg) {
+    pg.logs = [];
+    pg.totalSteps = 0;
+    pg.model = null;
+    Object.keys(pg.out).forEach(function (name) {
+      pg.out[name].textContent = name === "step" || name === "epoch" ? "0" : "–";
+    });
+    pg.app.dataset.steps = "0";
+    pg.app.dataset.heldOutAccuracy = "";
+    delete pg.app.dataset.tryPrediction;
+    pg.wrongBox.textContent = "";
+    pg.answer.textContent = "Train the network first, then draw here.";
+    drawCurves(pg);
+  }
+
+  function newWorker(pg) {
+    if (pg.worker) pg.worker.terminate();
+    var worker = new Worker(pg.workerUrl);
+    worker.onmessage = function (event) { onMessage(pg, event.data); };
+    worker.onerror = function (e) {
+      pg.status.textContent = "The training stopped with an error: " + (e.message || "unknown error");
+      setPhase(pg, "ready");
+    };
+    // Copies of just these bytes (a view would take its whole buffer along).
+    function copy(part) { return { pixels: part.pixels.slice(), labels: part.labels.slice() }; }
+    worker.postMessage({ type: "data", train: copy(pg.data.train), heldOut: copy(pg.data.heldOut), n0: pg.data.n0 });
+    pg.worker = worker;
+  }
+
+  // One misclassified held-out image, drawn dark on light as on paper, with its caption.
+  function wrongFigure(heldOut, index, predicted) {
+    var label = heldOut.labels[index];
+    var fig = document.createElement("figure");
+    var c = document.createElement("canvas");
+    c.width = c.height = SIZE;
+    c.setAttribute("role", "img");
+    c.setAttribute("aria-label", "Held-out image " + index + ": a " + label + ", read as " + predicted);
+    var ctx = c.getContext("2d"), img = ctx.createImageData(SIZE, SIZE);
+    for (var p = 0; p < N0; p++) {
+      var v = 255 - heldOut.pixels[index * N0 + p];
+      img.data[4 * p] = img.data[4 * p + 1] = img.data[4 * p + 2] = v;
+      img.data[4 * p + 3] = 255;
+    }
+    ctx.putImageData(img, 0, 0);
+    var cap = document.createElement("figcaption");
+    cap.textContent = "a " + label + ", read as " + predicted;
+    fig.appendChild(c);
+    fig.appendChild(cap);
+    return fig;
+  }
+
+  function showWrong(pg, msg) {
+    var heldOut = pg.data.heldOut;
+    pg.wrongBox.textContent = "";
+    msg.wrong.forEach(function (pair) {
+      pg.wrongBox.appendChild(wrongFigure(heldOut, pair[0], pair[1]));
+    });
+    var note = document.createElement("p");
+    note.className = "nn-pg__wrong-count";
+    note.textContent = msg.wrongCount + " of " + heldOut.labels.length + " held-out images misclassified; the first " + msg.wrong.length + " shown.";
+    pg.wrongBox.appendChild(note);
+  }
+
+  function steps(n) {
+    return n.toLocaleString("en");
+  }
+
+  // What the worker says, by message type (see playground-train.js).
+  var HANDLERS = {
+    started: function (pg, msg) {
+      pg.totalSteps = msg.totalSteps;
+    },
+    log: function (pg, msg) {
+      var e = msg.entry;
+      pg.logs.push(e);
+      pg.out.accuracy.textContent = percent(e.heldOutAccuracy);
+      pg.app.dataset.heldOutAccuracy = String(e.heldOutAccuracy);
+      if (e.loss !== undefined) pg.out.loss.textContent = e.loss.toFixed(3);
+      scheduleDraw(pg);
+    },
+    progress: function (pg, msg) {
+      pg.out.step.textContent = steps(msg.step);
+      pg.out.epoch.textContent = (Math.floor(msg.epoch * 100) / 100).toFixed(2);
+      pg.out.rate.textContent = steps(Math.round(msg.stepsPerSecond));
+      pg.app.dataset.steps = String(msg.step);
+      pg.app.dataset.stepsPerSecond = String(msg.stepsPerSecond);
+    },
+    stopped: function (pg, msg) {
+      var p = msg.params, finished = msg.reason === "finished";
+      pg.out.step.textContent = steps(msg.step);
+      pg.app.dataset.steps = String(msg.step);
+      pg.model = {
+        sizes: p.sizes,
+        W: [Float64Array.from(p.W1), Float64Array.from(p.W2)],
+        b: [Float64Array.from(p.b1), Float64Array.from(p.b2)],
+      };
+      pg.modelStep = msg.step;
+      showWrong(pg, msg);
+      setPhase(pg, finished ? "finished" : "paused");
+      pg.status.textContent = finished
+        ? "Finished after " + steps(msg.step) + " steps: held-out accuracy " + percent(msg.heldOutAccuracy) + "."
+        : "Paused at step " + steps(msg.step) + " (held-out accuracy " + percent(msg.heldOutAccuracy) + "). Resume, or Reset to change the settings.";
+      classifyDrawing(pg);
+    },
+    error: function (pg, msg) {
+      setPhase(pg, "paused");
+      pg.pauseButton.disabled = true;
+      pg.trainButton.disabled = true;
+      pg.status.textContent = "Training stopped at step " + msg.step + ": " + msg.message + " Press Reset.";
+    },
+  };
+
+  function onMessage(pg, msg) {
+    var handle = HANDLERS[msg.type];
+    if (!handle) throw new Error("unknown message from the training worker: " + msg.type);
+    handle(pg, msg);
+  }
+
+  function readSettings(form) {
+    var f = form.elements;
+    return {
+      hidden: parseInt(f.hidden.value, 10),
+      init: f.init.value,
+      alpha: Number(f.alpha.value),
+      batchSize: Number(f.batch.value),
+      epochs: Number(f.epochs.value),
+      seed: Number(f.seed.value),
+      float64: false,
+    };
+  }
+
+  // Train (a new run with the form's settings) or Resume (a paused one).
+  function train(pg) {
+    if (pg.phase === "paused") {
+      pg.worker.postMessage({ type: "resume" });
+      setPhase(pg, "training");
+      pg.status.textContent = "Training resumed.";
+      return;
+    }
+    if (pg.phase !== "ready" || !pg.form.reportValidity()) return;
+    var s = readSettings(pg.form);
+    clearRun(pg);
+    newWorker(pg);
+    pg.worker.postMessage({ type: "start", settings: s, scheme: pg.schemes[s.init] });
+    setPhase(pg, "training");
+    pg.status.textContent = "Training 784-" + s.hidden + "-10 (" + s.init + " initialisation, α = " + s.alpha + ", batches of " + s.batchSize + ", " + s.epochs + " epochs, seed " + s.seed + ").";
+  }
+
+  function reset(pg) {
+    if (pg.worker) pg.worker.terminate();
+    pg.worker = null;
+    clearRun(pg);
+    setPhase(pg, "ready");
+    pg.status.textContent = "Reset. Change the settings and press Train.";
+  }
+
+  // Try it: read the pad with the network trained so far.
+  function classifyDrawing(pg) {
+    var digit = root.NNDigit, canvas = pg.pad.canvas;
+    if (!pg.model || !digit) return;
+    var r = digit.classify(pg.model, pg.pad.ink(), canvas.height, canvas.width);
+    if (r === null) {
+      delete pg.app.dataset.tryPrediction;
+      pg.answer.textContent = "Draw a digit for the network at step " + steps(pg.modelStep) + ".";
+      return;
+    }
+    pg.answer.textContent = "The network you trained reads a " + r.digit + " (" + percent(r.probs[r.digit]) + ").";
+    pg.app.dataset.tryPrediction = String(r.digit);
+  }
+
+  function listen(pg) {
+    pg.form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      train(pg);
+    });
+    pg.pauseButton.addEventListener("click", function () {
+      if (pg.phase === "training") pg.worker.postMessage({ type: "pause" });
+    });
+    pg.resetButton.addEventListener("click", function () { reset(pg); });
+    pg.pad = new root.NNPad.Pad(pg.padCanvas, function () { classifyDrawing(pg); });
+    pg.clearButton.addEventListener("click", function () { pg.pad.clear(); });
+  }
+
+  function loadPageData(pg) {
+    if (typeof DecompressionStream === "undefined" || typeof Worker === "undefined") {
+      pg.status.textContent = "This browser lacks DecompressionStream or Web Workers, which the Playground needs.";
+      return;
+    }
+    loadData(pg.dataUrl).then(
+      function (d) {
+        if (current !== pg) return;  // the reader has left the page meanwhile
+        pg.data = d;
+        setPhase(pg, "ready");
+        pg.status.textContent = "Ready: " + steps(d.train.labels.length) + " training and " + steps(d.heldOut.labels.length) + " held-out images loaded. Press Train.";
+      },
+      function (err) {
+        pg.status.textContent = "Could not load the training images: " + err.message;
+        pg.app.dataset.error = err.message;
+      }
+    );
+  }
 
   function init() {
     var app = document.getElementById("nn-playground");
     if (current && current.app !== app) {  // left the page: stop its training
-      current.worker.terminate();
+      if (current.worker) current.worker.terminate();
       current = null;
     }
     if (!app || app.dataset.ready) return;
     app.dataset.ready = "true";
-
-    var q = function (sel) { return app.querySelector(sel); };
-    var form = q(".nn-pg__controls"), status = q(".nn-pg__status");
-    var trainButton = q(".nn-pg__train"), pauseButton = q(".nn-pg__pause"), resetButton = q(".nn-pg__reset");
-    var out = { step: q(".nn-pg__step"), epoch: q(".nn-pg__epoch"), rate: q(".nn-pg__rate"), loss: q(".nn-pg__loss"), accuracy: q(".nn-pg__accuracy") };
-    var lossChart = q(".nn-pg__chart--loss"), accChart = q(".nn-pg__chart--accuracy");
-    var wrongBox = q(".nn-pg__wrong"), pad = q(".nn-pg__pad"), answer = q(".nn-pg__answer");
-    var dataUrl = new URL(app.dataset.data, location.href).href;
-    var workerUrl = new URL(app.dataset.worker, location.href).href;
-    form.elements.hidden.value = app.dataset.defaultHidden;
-    form.elements.init.value = app.dataset.defaultInit;
-
-    var data = null, worker = null, phase = "loading", totalSteps = 0, logs = [], model = null, redraw = false;
-    var state = { app: app, worker: { terminate: function () { if (worker) worker.terminate(); } } };
-    current = state;
-
-    function setPhase(p) {
-      phase = p;
-      app.dataset.phase = p;
-      trainButton.disabled = !(p === "ready" || p === "paused");
-      trainButton.textContent = p === "paused" ? "Resume" : "Train";
-      pauseButton.disabled = p !== "training";
-      resetButton.disabled = p === "loading" || p === "ready";
-      Array.prototype.forEach.call(form.querySelectorAll("input, select"), function (el) {
-        el.disabled = !(p === "ready");
-      });
-    }
-
-    function draw() {
-      redraw = false;
-      var xMax = Math.max(1, totalSteps);
-      var trainLoss = [], heldLoss = [], trainAcc = [], heldAcc = [], yLoss = 0.5;
-      logs.forEach(function (e) {
-        if (e.loss !== undefined) {
-          trainLoss.push([e.step, e.loss]);
-          trainAcc.push([e.step, e.trainAccuracy]);
-          yLoss = Math.max(yLoss, e.loss);
-        }
-        heldLoss.push([e.step, e.heldOutLoss]);
-        heldAcc.push([e.step, e.heldOutAccuracy]);
-        yLoss = Math.max(yLoss, e.heldOutLoss);
-      });
-      yLoss = Math.min(Math.ceil(yLoss * 2) / 2, 10);
-      drawChart(lossChart, [
-        { points: trainLoss, color: "--nn-pg-train", dash: [] },
-        { points: heldLoss, color: "--nn-pg-held", dash: [6, 3] },
-      ], xMax, yLoss, function (v) { return v.toFixed(1); });
-      drawChart(accChart, [
-        { points: trainAcc, color: "--nn-pg-train", dash: [] },
-        { points: heldAcc, color: "--nn-pg-held", dash: [6, 3] },
-      ], xMax, 1, function (v) { return Math.round(100 * v) + " %"; });
-      app.dataset.points = String(logs.length);
-    }
-
-    function scheduleDraw() {
-      if (!redraw) {
-        redraw = true;
-        requestAnimationFrame(draw);
-      }
-    }
-
-    function clearRun() {
-      logs = [];
-      totalSteps = 0;
-      model = null;
-      out.step.textContent = "0";
-      out.epoch.textContent = "0";
-      out.rate.textContent = "–";
-      out.loss.textContent = "–";
-      out.accuracy.textContent = "–";
-      app.dataset.steps = "0";
-      app.dataset.heldOutAccuracy = "";
-      wrongBox.textContent = "";
-      answer.textContent = "Train the network first, then draw here.";
-      draw();
-    }
-
-    function newWorker() {
-      if (worker) worker.terminate();
-      worker = new Worker(workerUrl);
-      worker.onmessage = onMessage;
-      worker.onerror = function (e) {
-        status.textContent = "The training stopped with an error: " + (e.message || "unknown error");
-        setPhase("ready");
-      };
-      // Copies of just these bytes (a view would take its whole buffer along).
-      function copy(part) { return { pixels: part.pixels.slice(), labels: part.labels.slice() }; }
-      worker.postMessage({ type: "data", train: copy(data.train), heldOut: copy(data.heldOut), n0: data.n0 });
-    }
-
-    function showWrong(msg) {
-      wrongBox.textContent = "";
-      msg.wrong.forEach(function (pair) {
-        var index = pair[0], predicted = pair[1], label = data.heldOut.labels[index];
-        var fig = document.createElement("figure");
-        var c = document.createElement("canvas");
-        c.width = c.height = SIZE;
-        c.setAttribute("role", "img");
-        c.setAttribute("aria-label", "Held-out image " + index + ": a " + label + ", read as " + predicted);
-        var ctx = c.getContext("2d"), img = ctx.createImageData(SIZE, SIZE);
-        for (var p = 0; p < N0; p++) {
-          var v = 255 - data.heldOut.pixels[index * N0 + p];  // dark ink on paper
-          img.data[4 * p] = img.data[4 * p + 1] = img.data[4 * p + 2] = v;
-          img.data[4 * p + 3] = 255;
-        }
-        ctx.putImageData(img, 0, 0);
-        var cap = document.createElement("figcaption");
-        cap.textContent = "a " + label + ", read as " + predicted;
-        fig.appendChild(c);
-        fig.appendChild(cap);
-        wrongBox.appendChild(fig);
-      });
-      var note = document.createElement("p");
-      note.className = "nn-pg__wrong-count";
-      note.textContent = msg.wrongCount + " of " + data.heldOut.labels.length + " held-out images misclassified; the first " + msg.wrong.length + " shown.";
-      wrongBox.appendChild(note);
-    }
-
-    function onMessage(event) {
-      var msg = event.data;
-      if (msg.type === "started") {
-        totalSteps = msg.totalSteps;
-      } else if (msg.type === "log") {
-        logs.push(msg.entry);
-        var e = msg.entry;
-        out.accuracy.textContent = percent(e.heldOutAccuracy);
-        app.dataset.heldOutAccuracy = String(e.heldOutAccuracy);
-        if (e.loss !== undefined) out.loss.textContent = e.loss.toFixed(3);
-        scheduleDraw();
-      } else if (msg.type === "progress") {
-        out.step.textContent = msg.step.toLocaleString("en");
-        out.epoch.textContent = (Math.floor(msg.epoch * 100) / 100).toFixed(2);
-        out.rate.textContent = Math.round(msg.stepsPerSecond).toLocaleString("en");
-        app.dataset.steps = String(msg.step);
-        app.dataset.stepsPerSecond = String(msg.stepsPerSecond);
-      } else if (msg.type === "stopped") {
-        out.step.textContent = msg.step.toLocaleString("en");
-        app.dataset.steps = String(msg.step);
-        var p = msg.params;
-        model = {
-          sizes: p.sizes,
-          W: [Float64Array.from(p.W1), Float64Array.from(p.W2)],
-          b: [Float64Array.from(p.b1), Float64Array.from(p.b2)],
-        };
-        showWrong(msg);
-        if (msg.reason === "finished") {
-          setPhase("finished");
-          status.textContent = "Finished after " + msg.step.toLocaleString("en") + " steps: held-out accuracy " + percent(msg.heldOutAccuracy) + ".";
-        } else {
-          setPhase("paused");
-          status.textContent = "Paused at step " + msg.step.toLocaleString("en") + " (held-out accuracy " + percent(msg.heldOutAccuracy) + "). Resume, or Reset to change the settings.";
-        }
-        answer.textContent = "Draw a digit for the network at step " + msg.step.toLocaleString("en") + ".";
-        classifyPad();
-      } else if (msg.type === "error") {
-        setPhase("paused");
-        pauseButton.disabled = true;
-        trainButton.disabled = true;
-        status.textContent = "Training stopped at step " + msg.step + ": " + msg.message + " Press Reset.";
-      }
-    }
-
-    function settings() {
-      var f = form.elements;
-      return {
-        hidden: parseInt(f.hidden.value, 10),
-        init: f.init.value,
-        alpha: Number(f.alpha.value),
-        batchSize: Number(f.batch.value),
-        epochs: Number(f.epochs.value),
-        seed: Number(f.seed.value),
-        float64: false,
-      };
-    }
-
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      if (phase === "paused") {
-        worker.postMessage({ type: "resume" });
-        setPhase("training");
-        status.textContent = "Training resumed.";
-        return;
-      }
-      if (phase !== "ready" || !form.reportValidity()) return;
-      var s = settings();
-      clearRun();
-      newWorker();
-      worker.postMessage({ type: "start", settings: s });
-      setPhase("training");
-      status.textContent = "Training 784-" + s.hidden + "-10 (" + s.init + " initialisation, α = " + s.alpha + ", batches of " + s.batchSize + ", " + s.epochs + " epochs, seed " + s.seed + ").";
-    });
-    pauseButton.addEventListener("click", function () {
-      if (phase === "training") worker.postMessage({ type: "pause" });
-    });
-    resetButton.addEventListener("click", function () {
-      if (worker) worker.terminate();
-      worker = null;
-      clearRun();
-      setPhase("ready");
-      status.textContent = "Reset. Change the settings and press Train.";
-    });
-
-    /* ------------------------------------------------------ try it: draw a digit */
-    var pctx = pad.getContext("2d", { willReadFrequently: true }), drawing = false, last = null, pending = false;
-    pctx.lineCap = "round";
-    pctx.lineJoin = "round";
-    pctx.lineWidth = pad.width / 14;
-    pctx.strokeStyle = "#000";
-
-    function classifyPad() {
-      pending = false;
-      var digit = root.NNDigit;
-      if (!model || !digit) return;
-      var ink = digit.inkFromRGBA(pctx.getImageData(0, 0, pad.width, pad.height).data, pad.height, pad.width);
-      var r = digit.classify(model, ink, pad.height, pad.width);
-      if (r === null) return;
-      answer.textContent = "The network you trained reads a " + r.digit + " (" + percent(r.probs[r.digit]) + ").";
-      app.dataset.tryPrediction = String(r.digit);
-    }
-    function point(e) {
-      var r = pad.getBoundingClientRect();
-      return [((e.clientX - r.left) * pad.width) / r.width, ((e.clientY - r.top) * pad.height) / r.height];
-    }
-    function stroke(a, b) {
-      pctx.beginPath();
-      pctx.moveTo(a[0], a[1]);
-      pctx.lineTo(b[0], b[1]);
-      pctx.stroke();
-    }
-    function schedule() {
-      if (!pending) {
-        pending = true;
-        requestAnimationFrame(classifyPad);
-      }
-    }
-    pad.addEventListener("pointerdown", function (e) {
-      if (e.button !== 0) return;
-      e.preventDefault();
-      pad.setPointerCapture(e.pointerId);
-      drawing = true;
-      last = point(e);
-      stroke(last, last);
-      schedule();
-    });
-    pad.addEventListener("pointermove", function (e) {
-      if (!drawing) return;
-      var p = point(e);
-      stroke(last, p);
-      last = p;
-      schedule();
-    });
-    pad.addEventListener("pointerup", function () { drawing = false; schedule(); });
-    pad.addEventListener("pointercancel", function () { drawing = false; });
-    q(".nn-pg__clear").addEventListener("click", function () {
-      pctx.clearRect(0, 0, pad.width, pad.height);
-      delete app.dataset.tryPrediction;
-      answer.textContent = model ? "Draw a digit for the network you trained." : "Train the network first, then draw here.";
-    });
-
-    setPhase("loading");
-    draw();
-    if (typeof DecompressionStream === "undefined" || typeof Worker === "undefined") {
-      status.textContent = "This browser lacks DecompressionStream or Web Workers, which the Playground needs.";
-      return;
-    }
-    loadData(dataUrl).then(
-      function (d) {
-        if (current !== state) return;
-        data = d;
-        setPhase("ready");
-        status.textContent = "Ready: " + d.train.labels.length.toLocaleString("en") + " training and " + d.heldOut.labels.length.toLocaleString("en") + " held-out images loaded. Press Train.";
-      },
-      function (err) {
-        status.textContent = "Could not load the training images: " + err.message;
-        app.dataset.error = err.message;
-      }
-    );
+    var pg = pageState(app);
+    current = pg;
+    pg.form.elements.hidden.value = app.dataset.defaultHidden;
+    pg.form.elements.init.value = app.dataset.defaultInit;
+    listen(pg);
+    setPhase(pg, "loading");
+    drawCurves(pg);
+    loadPageData(pg);
   }
 
   root.NNPlayground = { init: init };

@@ -237,7 +237,7 @@ def test_prediction_time_is_measured_and_recorded(new_page, site_url, artifacts)
         const canvas = document.querySelector(".nn-digit__canvas");
         const ctx = canvas.getContext("2d");
         const h = canvas.height, w = canvas.width;
-        const read = () => NNDigit.inkFromRGBA(ctx.getImageData(0, 0, w, h).data, h, w);
+        const read = () => NNPad.inkFromRGBA(ctx.getImageData(0, 0, w, h).data, h, w);
         const mean = (f, n) => {
           for (let i = 0; i < 10; i++) f();  // let the JIT compile first
           const t0 = performance.now();

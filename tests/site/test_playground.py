@@ -5,7 +5,10 @@ Web Worker and draws its curves; with the defaults it must pass 90 % held-out
 accuracy within a bounded time and end where the build's replay of the same run
 with nn_scratch.sgd ended. Pause must stop the step counter and Reset clear it,
 with the keyboard and with touch, without console errors or requests that
-leave 127.0.0.1. Steps per second go to test-artifacts/playground.json.
+leave 127.0.0.1; entered by Material's instant navigation, after the draw page
+(which loads the same drawing pad), it must set itself up once and train. Its
+initialisation menu lists nn_scratch's schemes. Steps per second go to
+test-artifacts/playground.json.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from nn_scratch.network import INITIALISATIONS
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "site_hooks"))  # as mkdocs runs the hook
 import playground  # noqa: E402
@@ -63,6 +68,12 @@ def _clean(page):
 def test_default_run_learns_and_matches_the_build(new_page, site_url, artifacts):
     page = _open(new_page, site_url)
     assert page.input_value("#nn-pg-hidden") == "32" and page.input_value("#nn-pg-init") == "he"
+    # The menu and the schemes the worker draws from are the package's (site_hooks/playground.py).
+    menu = page.eval_on_selector_all("#nn-pg-init option", "os => os.map(o => [o.value, o.textContent])")
+    assert [value for value, _ in menu] == list(INITIALISATIONS), menu
+    assert dict(menu)["he"] == "he: N(0, 2 / n_in), zero biases"
+    schemes = page.evaluate("() => JSON.parse(document.getElementById('nn-playground').dataset.initSchemes)")
+    assert schemes == json.loads(json.dumps(playground.schemes())), schemes
     built = float(_app(page, "buildHeldoutAccuracy"))
     assert "held-out accuracy of " + f"{100 * built:.1f} %" in page.inner_text("article")
 
@@ -170,4 +181,25 @@ def test_pause_stops_the_counter_and_reset_clears_it(new_page, site_url, how):
         assert page.eval_on_selector(chart, CURVE_PIXELS) == [0, 0]
     page.wait_for_timeout(500)  # the stopped worker posts nothing more
     assert page.inner_text(".nn-pg__step") == "0"
+    _clean(page)
+
+
+def test_works_after_instant_navigation(new_page, site_url):
+    page = new_page()
+    page.goto(site_url, wait_until="networkidle")  # Material takes links over once it has read sitemap.xml
+    page.evaluate("window.sameDocument = true")  # gone if a full page load happens
+    # Draw a digit first: it loads pad.js and digit.js, which the Playground loads again.
+    page.locator("a.md-nav__link", has_text="Draw a digit").first.click()
+    page.wait_for_selector("#nn-digit[data-model]", timeout=15_000)
+    for _ in range(2):  # enter, leave and come back: set up once per visit, and train
+        page.locator("a.md-nav__link", has_text="Playground").first.click()
+        page.wait_for_selector("#nn-playground[data-phase='ready']", timeout=60_000)
+        page.select_option("#nn-pg-init", "uniform")
+        page.click(".nn-pg__train")
+        page.wait_for_function("() => Number(document.getElementById('nn-playground').dataset.steps) > 5")
+        page.click(".nn-pg__reset")
+        page.wait_for_selector("#nn-playground[data-phase='ready']", timeout=10_000)
+        page.locator("a.md-nav__link", has_text="Home").first.click()
+        page.wait_for_selector("#nn-playground", state="detached")
+    assert page.evaluate("window.sameDocument === true"), "a full page load happened: instant navigation was not used"
     _clean(page)
