@@ -4,10 +4,11 @@
 (function () {
   "use strict";
 
-  // The instant-navigation progress bar has role="progressbar" but no name.
-  function nameProgressBars() {
-    document.querySelectorAll('[role="progressbar"]:not([aria-label]):not([aria-labelledby])').forEach(function (bar) {
-      bar.setAttribute("aria-label", "Loading the page");
+  // The instant-navigation progress bar has role="progressbar" but no name,
+  // and the theme's search box is a role="dialog" without one.
+  function nameUnnamed(selector, name) {
+    document.querySelectorAll(selector + ":not([aria-label]):not([aria-labelledby])").forEach(function (el) {
+      el.setAttribute("aria-label", name);
     });
   }
 
@@ -15,7 +16,7 @@
 
   function kind(el) {
     if (el.matches("table, .md-typeset__table, .md-typeset__scrollwrap") || el.querySelector("table")) return "table";
-    if (el.closest("mjx-container") || el.matches("mjx-container")) return "formula";
+    if (el.closest(".katex")) return "formula";
     if (el.matches("pre, code") || el.closest("pre")) return "code";
     if (el.closest(".jp-OutputArea")) return "output";
     return "content";
@@ -44,10 +45,9 @@
   }
 
   function apply() {
-    nameProgressBars();
+    nameUnnamed('[role="progressbar"]', "Loading the page");
+    nameUnnamed('.md-search[role="dialog"]', "Search");
     focusScrollables();
-    // Formulas are laid out by MathJax after the page is shown; their width is known then.
-    if (window.MathJax && MathJax.startup && MathJax.startup.promise) MathJax.startup.promise.then(focusScrollables);
   }
 
   var resizing = null;
