@@ -183,11 +183,49 @@ def typeset_notebook_markdown(page_html: str, where: str) -> str:
     return "".join(parts)
 
 
+# The fonts a page's formulas need, each with the KaTeX class that asks for it. They are preloaded, so
+# they arrive with the stylesheets and the formulas are drawn once, in their own font: without that the
+# browser finds them only once it lays the page out, and the text around each formula moves when they come.
+_FONTS = {
+    "KaTeX_Main-Regular": 'class="katex"',
+    "KaTeX_Math-Italic": "mathnormal",
+    "KaTeX_Size1-Regular": "small-op",
+    "KaTeX_Size2-Regular": "large-op",
+}
+_STYLESHEET = re.compile(r'<link rel="stylesheet" href="(?P<base>[^"]*)assets/vendor/katex/katex\.min\.css"')
+
+
+def preload_fonts(page_html: str, where: str) -> str:
+    """Preload, in the page's head, the KaTeX fonts its formulas use (none on a page without formulas).
+
+    Examples
+    --------
+    >>> head = '<head><link rel="stylesheet" href="../assets/vendor/katex/katex.min.css"></head>'
+    >>> out = preload_fonts(head + '<span class="katex"><span class="mord mathnormal">x</span></span>', "a.md")
+    >>> re.findall(r'<link rel="preload" href="([^"]+)"', out)
+    ['../assets/vendor/katex/fonts/KaTeX_Main-Regular.woff2', '../assets/vendor/katex/fonts/KaTeX_Math-Italic.woff2']
+    >>> preload_fonts(head + "<p>no maths</p>", "b.md") == head + "<p>no maths</p>"
+    True
+    """
+    if 'class="katex"' not in page_html:
+        return page_html
+    css = _STYLESHEET.search(page_html)
+    if css is None:
+        raise PluginError(f"{where}: the page has formulas but does not link katex.min.css (mkdocs.yml extra_css)")
+    links = "".join(
+        f'<link rel="preload" href="{css["base"]}assets/vendor/katex/fonts/{font}.woff2" as="font" '
+        'type="font/woff2" crossorigin>'
+        for font, marker in _FONTS.items()
+        if marker in page_html
+    )
+    return page_html[: css.start()] + links + page_html[css.start() :]
+
+
 def on_post_page(output: str, page, config) -> str:
     where = page.file.src_uri
     if page.file.src_uri.endswith(".py") or page.file.src_uri.endswith(".ipynb"):
         output = typeset_notebook_markdown(output, where)
-    return typeset_arithmatex(output, where)
+    return preload_fonts(typeset_arithmatex(output, where), where)
 
 
 def on_shutdown() -> None:

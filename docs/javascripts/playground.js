@@ -384,18 +384,27 @@
       status.textContent = "This browser lacks DecompressionStream or Web Workers, which the Playground needs.";
       return;
     }
-    loadData(dataUrl).then(
-      function (d) {
-        if (current !== state) return;
-        data = d;
-        setPhase("ready");
-        status.textContent = "Ready: " + d.train.labels.length.toLocaleString("en") + " training and " + d.heldOut.labels.length.toLocaleString("en") + " held-out images loaded. Press Train.";
-      },
-      function (err) {
-        status.textContent = "Could not load the training images: " + err.message;
-        app.dataset.error = err.message;
-      }
-    );
+    // The training images (1.6 MB) are fetched once the page itself has loaded, so that the
+    // text and the controls are shown first, without sharing a slow connection with them.
+    afterLoad(function () {
+      loadData(dataUrl).then(
+        function (d) {
+          if (current !== state) return;
+          data = d;
+          setPhase("ready");
+          status.textContent = "Ready: " + d.train.labels.length.toLocaleString("en") + " training and " + d.heldOut.labels.length.toLocaleString("en") + " held-out images loaded. Press Train.";
+        },
+        function (err) {
+          status.textContent = "Could not load the training images: " + err.message;
+          app.dataset.error = err.message;
+        }
+      );
+    });
+  }
+
+  function afterLoad(start) {
+    if (document.readyState === "complete") start();
+    else window.addEventListener("load", start, { once: true });
   }
 
   root.NNPlayground = { init: init };
