@@ -31,7 +31,7 @@ MATH_REPORT = r"""() => {
   const regions = [...document.querySelectorAll(".md-content .arithmatex, .md-content .jp-MarkdownOutput")];
   const leftover = regions
     .map(textOutsideMath)
-    .filter((t) => /\\(|\\[|\$\$|\$[^$\s][^$]*\$/.test(t))
+    .filter((t) => /\\\(|\\\[|\$\$|\$[^$\s][^$]*\$/.test(t))
     .map((t) => t.trim().slice(0, 120));
   const boxes = [...document.querySelectorAll(".md-content .arithmatex")];
   return {
@@ -47,7 +47,7 @@ MATH_REPORT = r"""() => {
   };
 }"""
 
-_FENCE = re.compile(r"^(\s*)(```|~~~).*?^\1\2\s*$", re.S | re.M)
+_FENCE = re.compile(r"^([ \t]*)(```|~~~).*?^\1\2[ \t]*$", re.S | re.M)
 _INLINE_CODE = re.compile(r"(`+).+?\1", re.S)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 # What pymdownx.arithmatex takes for a formula (its default delimiters), block forms first.
