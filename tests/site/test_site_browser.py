@@ -104,9 +104,11 @@ def expected_formulas(path: str) -> tuple[str, int] | None:
     return "formulas", source_formulas(text)
 
 
-# Every image decoded (a broken one rejects decode()) and has a size.
+# Every image decoded (a broken one rejects decode()) and has a size. A notebook's figures load lazily,
+# when the reader scrolls near them (site_hooks/notebook_images.py): they are all asked for first.
 BROKEN_IMAGES = """async () => {
   const images = [...document.images];
+  images.forEach((img) => { img.loading = "eager"; });
   const failed = await Promise.all(images.map((img) => img.decode().then(() => null, () => img.src)));
   return images
     .filter((img, i) => failed[i] !== null || !(img.complete && img.naturalWidth > 0))
