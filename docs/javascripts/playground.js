@@ -384,9 +384,9 @@
       status.textContent = "This browser lacks DecompressionStream or Web Workers, which the Playground needs.";
       return;
     }
-    // The training images (1.6 MB) are fetched once the page itself has loaded, so that the
-    // text and the controls are shown first, without sharing a slow connection with them.
-    afterLoad(function () {
+    // The training images (1.6 MB) are fetched once the page has loaded and been drawn, so that
+    // the text and the controls are shown first, without sharing a slow connection with them.
+    afterFirstPaint(function () {
       loadData(dataUrl).then(
         function (d) {
           if (current !== state) return;
@@ -402,9 +402,15 @@
     });
   }
 
-  function afterLoad(start) {
-    if (document.readyState === "complete") start();
-    else window.addEventListener("load", start, { once: true });
+  function afterFirstPaint(start) {
+    // A timeout set in an animation frame runs after that frame is painted.
+    function later() {
+      requestAnimationFrame(function () {
+        setTimeout(start, 0);
+      });
+    }
+    if (document.readyState === "complete") later();
+    else window.addEventListener("load", later, { once: true });
   }
 
   root.NNPlayground = { init: init };
