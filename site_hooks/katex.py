@@ -21,7 +21,7 @@ the search index keeps the formulas' TeX rather than three copies of their
 glyphs. A display formula wider than the screen scrolls inside its own box,
 which is focusable and named so a keyboard can scroll it (docs/stylesheets/katex.css).
 A formula KaTeX cannot render fails the build, naming the page and the formula.
-Renders are cached by formula for the whole ``mkdocs serve`` session.
+Renders are cached by formula for the whole process (a ``mkdocs serve`` session).
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ import html
 import json
 import logging
 import re
+import sys
+import types
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -67,8 +69,11 @@ _RENDER = r"""(tex, display, macros) => {
   }
 }"""
 
-_state: dict = {"ctx": None, "render": None}
-_cache: dict[tuple[str, bool], str] = {}
+# `mkdocs serve` imports the hooks afresh for every rebuild. The V8 context and the renders live in one
+# holder for the whole process, so a rebuild neither starts V8 again nor renders a formula twice.
+_holder = sys.modules.setdefault("site_hooks.katex.state", types.ModuleType("site_hooks.katex.state"))
+_state: dict = _holder.__dict__.setdefault("state", {"ctx": None, "render": None})
+_cache: dict[tuple[str, bool], str] = _holder.__dict__.setdefault("cache", {})
 
 
 def _engine():
