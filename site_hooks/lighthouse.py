@@ -64,7 +64,8 @@ def scores_field(report: dict) -> str:
         f"Lighthouse {report['lighthouse']} (mobile profile, simulated throttling) in {report['chromium']}, "
         f"the site served with gzip; measured {report['date_utc']} on {m['cpu']}, {m['cores']} cores, "
         f"one-minute load average {m['load_average_start'][0]:.1f} at the start and "
-        f"{m['load_average_end'][0]:.1f} at the end.",
+        f"{m['load_average_end'][0]:.1f} at the end. Lighthouse scales the main-thread work it observed "
+        "to a phone's CPU, so a busy machine shows longer blocking times and lower scores than a quiet one.",
     ]
     return "\n".join(rows)
 
