@@ -17,7 +17,7 @@ Three things the plugin does not do on its own:
   nothing is reused at all: the hand-off folder is a fresh temporary folder,
   deleted after the build, so every notebook runs from scratch every time.
 * **No CDN.** The notebook template loads MathJax 2 and mermaid from
-  cdnjs.cloudflare.com; the site has its own vendored MathJax 3, so those
+  cdnjs.cloudflare.com; the site typesets its maths at build time (site_hooks/katex.py), so those
   script blocks are removed, and the build fails if any remote script is left.
 """
 

@@ -4,10 +4,11 @@
 (function () {
   "use strict";
 
-  // The instant-navigation progress bar has role="progressbar" but no name.
-  function nameProgressBars() {
-    document.querySelectorAll('[role="progressbar"]:not([aria-label]):not([aria-labelledby])').forEach(function (bar) {
-      bar.setAttribute("aria-label", "Loading the page");
+  // The instant-navigation progress bar has role="progressbar" but no name,
+  // and the theme's search box is a role="dialog" without one.
+  function nameUnnamed(selector, name) {
+    document.querySelectorAll(selector + ":not([aria-label]):not([aria-labelledby])").forEach(function (el) {
+      el.setAttribute("aria-label", name);
     });
   }
 
@@ -15,7 +16,6 @@
 
   function kind(el) {
     if (el.matches("table, .md-typeset__table, .md-typeset__scrollwrap") || el.querySelector("table")) return "table";
-    if (el.closest("mjx-container") || el.matches("mjx-container")) return "formula";
     if (el.matches("pre, code") || el.closest("pre")) return "code";
     if (el.closest(".jp-OutputArea")) return "output";
     return "content";
@@ -23,14 +23,26 @@
 
   // A region that scrolls sideways must be reachable by keyboard (WCAG 2.1.1):
   // focusable, and named so a screen reader says what it is.
+  // Every element is measured first and changed afterwards: a change between two
+  // measurements would make the browser lay the page out again for each element.
+  // Formulas are skipped (thousands of elements each): the build made their
+  // display boxes focusable and named already (site_hooks/katex.py).
   function focusScrollables() {
     var article = document.querySelector("article.md-content__inner") || document.querySelector(".md-content");
     if (!article) return;
-    article.querySelectorAll("*").forEach(function (el) {
-      if (el.scrollWidth <= el.clientWidth + 1 && el.scrollHeight <= el.clientHeight + 1) return;
+    var walker = document.createTreeWalker(article, NodeFilter.SHOW_ELEMENT, {
+      acceptNode: function (el) {
+        return el.matches(".katex, .katex-display, svg") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
+      },
+    });
+    var found = [];
+    for (var el = walker.nextNode(); el; el = walker.nextNode()) {
+      if (el.scrollWidth <= el.clientWidth + 1 && el.scrollHeight <= el.clientHeight + 1) continue;
       var style = getComputedStyle(el);
       var scrolls = /(auto|scroll)/.test(style.overflowX + " " + style.overflowY);
-      if (!scrolls || el.hasAttribute("tabindex") || el.querySelector(FOCUSABLE)) return;
+      if (scrolls && !el.hasAttribute("tabindex") && !el.querySelector(FOCUSABLE)) found.push(el);
+    }
+    found.forEach(function (el) {
       el.setAttribute("tabindex", "0");
       if (!el.hasAttribute("aria-label") && !el.hasAttribute("aria-labelledby")) {
         // A name needs a role that takes one. Tables become landmarks (region), as
@@ -44,10 +56,9 @@
   }
 
   function apply() {
-    nameProgressBars();
+    nameUnnamed('[role="progressbar"]', "Loading the page");
+    nameUnnamed('.md-search[role="dialog"]', "Search");
     focusScrollables();
-    // Formulas are laid out by MathJax after the page is shown; their width is known then.
-    if (window.MathJax && MathJax.startup && MathJax.startup.promise) MathJax.startup.promise.then(focusScrollables);
   }
 
   var resizing = null;

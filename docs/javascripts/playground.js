@@ -379,18 +379,33 @@
       pg.status.textContent = "This browser lacks DecompressionStream or Web Workers, which the Playground needs.";
       return;
     }
-    loadData(pg.dataUrl).then(
-      function (d) {
-        if (current !== pg) return;  // the reader has left the page meanwhile
-        pg.data = d;
-        setPhase(pg, "ready");
-        pg.status.textContent = "Ready: " + steps(d.train.labels.length) + " training and " + steps(d.heldOut.labels.length) + " held-out images loaded. Press Train.";
-      },
-      function (err) {
-        pg.status.textContent = "Could not load the training images: " + err.message;
-        pg.app.dataset.error = err.message;
-      }
-    );
+    // The training images are fetched once the page has loaded and been drawn, so that the
+    // text and the controls are shown first, without sharing a slow connection with them.
+    afterFirstPaint(function () {
+      loadData(pg.dataUrl).then(
+        function (d) {
+          if (current !== pg) return;  // the reader has left the page meanwhile
+          pg.data = d;
+          setPhase(pg, "ready");
+          pg.status.textContent = "Ready: " + steps(d.train.labels.length) + " training and " + steps(d.heldOut.labels.length) + " held-out images loaded. Press Train.";
+        },
+        function (err) {
+          pg.status.textContent = "Could not load the training images: " + err.message;
+          pg.app.dataset.error = err.message;
+        }
+      );
+    });
+  }
+
+  function afterFirstPaint(start) {
+    // A timeout set in an animation frame runs after that frame is painted.
+    function later() {
+      requestAnimationFrame(function () {
+        setTimeout(start, 0);
+      });
+    }
+    if (document.readyState === "complete") later();
+    else window.addEventListener("load", later, { once: true });
   }
 
   function init() {

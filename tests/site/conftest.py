@@ -7,6 +7,8 @@
 * ``site_url`` — that folder served by ``python -m http.server`` on
   127.0.0.1, as ``http://127.0.0.1:<port>/``: a port free when the session
   started, which the build also received as its ``SITE_URL``.
+* ``gzip_site_url`` — the same folder served with gzip (scripts/lighthouse_scores.py),
+  for the page-load measurements.
 * ``browser`` — Debian's Chromium driven by Playwright, once per session.
 * ``new_page`` — a factory: ``page = new_page()`` opens a page in a fresh
   browser context in which every request that does not go to 127.0.0.1 is
@@ -21,6 +23,7 @@ machine but fail in CI, like the ``mnist`` fixture.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import socket
@@ -161,6 +164,28 @@ def site_url(built_site, site_port) -> str:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def _lighthouse_scores():
+    """scripts/lighthouse_scores.py, where the gzip server and the Lighthouse runner live."""
+    spec = importlib.util.spec_from_file_location("lighthouse_scores", REPO / "scripts" / "lighthouse_scores.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+lighthouse_scores = _lighthouse_scores()
+
+
+@pytest.fixture(scope="session")
+def gzip_site_url(built_site) -> str:
+    """The built site served on 127.0.0.1 with text responses gzipped, as a static host serves them.
+
+    ``python -m http.server`` (``site_url``) sends every file uncompressed, which makes page loads
+    look several times slower than readers see them; page-load scores are measured here instead.
+    """
+    with lighthouse_scores.serve(built_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -57,7 +57,7 @@ def html_file(site: Path, url: str) -> Path:
 
 
 def has_math(html: str) -> bool:
-    """Whether a built page holds formulas for MathJax: arithmatex output, or TeX in notebook Markdown.
+    """Whether a built page holds formulas: arithmatex output, or TeX in notebook Markdown.
 
     Examples
     --------

@@ -110,22 +110,33 @@ def test_remote_url_detection(tmp_path):
     ]
 
 
-def test_each_page_loads_mathjax_once_after_its_configuration(built_site):
+def test_no_page_loads_a_maths_script_and_every_page_gets_katex_styles(built_site):
     for path in sorted(built_site.rglob("*.html")):
         if "assets/" in path.relative_to(built_site).as_posix():
             continue
-        scripts = re.findall(r'<script[^>]*\bsrc="([^"]*)"', path.read_text(encoding="utf-8"))
-        names = [s.rsplit("/", 1)[-1] for s in scripts]
-        assert names.count("tex-mml-chtml.js") == 1, (path, scripts)
-        assert names.index("mathjax.js") < names.index("tex-mml-chtml.js"), (path, scripts)
-        assert not [s for s in scripts if "mathjax" in s.lower() and not s.endswith(("mathjax.js", "tex-mml-chtml.js"))]
+        text = path.read_text(encoding="utf-8")
+        scripts = re.findall(r'<script[^>]*\bsrc="([^"]*)"', text)
+        assert not [s for s in scripts if re.search(r"katex|mathjax", s, re.I)], (path, scripts)
         assert "" not in scripts, f"{path}: <script src=''>"
+        assert re.search(r'<link[^>]+href="[^"]*assets/vendor/katex/katex\.min\.css"', text), path
+    assert not (built_site / "assets" / "vendor" / "katex" / "katex.min.js").exists()
 
 
-def test_vendored_mathjax_is_published_unchanged(built_site):
-    for rel in ("tex-mml-chtml.js", "output/chtml/fonts/woff-v2/MathJax_Main-Regular.woff"):
-        published = built_site / "assets" / "vendor" / "mathjax" / rel
-        assert published.read_bytes() == (DOCS / "assets" / "vendor" / "mathjax" / rel).read_bytes()
+def test_every_formula_is_typeset_with_mathml(built_site):
+    backprop = (built_site / "maths" / "backprop" / "index.html").read_text(encoding="utf-8")
+    boxes = re.findall(r'<(?:span|div) class="arithmatex">(.{0,400})', backprop, re.S)
+    assert len(boxes) > 20
+    assert all(b.startswith(('<span class="katex">', '<span class="katex-display"')) for b in boxes)
+    assert backprop.count('<math xmlns="http://www.w3.org/1998/Math/MathML"') == len(boxes)
+    for path in sorted(built_site.rglob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r'class="arithmatex">\\[(\[]', text), f"{path}: a formula left as TeX"
+
+
+def test_vendored_katex_styles_and_fonts_are_published_unchanged(built_site):
+    for rel in ("katex.min.css", "fonts/KaTeX_Main-Regular.woff2", "fonts/KaTeX_Math-Italic.woff2"):
+        published = built_site / "assets" / "vendor" / "katex" / rel
+        assert published.read_bytes() == (DOCS / "assets" / "vendor" / "katex" / rel).read_bytes()
 
 
 def test_home_page_figure_and_numbers_come_from_the_build(built_site):
@@ -147,8 +158,12 @@ def test_notebook_plots_are_in_the_built_pages(built_site):
     assert "train_mnist.py" in {p.name for p in plotting}
     for source in plotting:
         html = html_file(built_site, f"notebooks/{source.stem}/").read_text(encoding="utf-8")
-        images = re.findall(r'<img[^>]+src="data:image/png;base64,', html)
+        # site_hooks/notebook_images.py moved each embedded figure to a file beside the page.
+        images = re.findall(r'<img[^>]+src="figures/([0-9a-f]{12}\.png)"[^>]*loading="lazy"', html)
         assert images, f"notebooks/{source.name} calls plot_history but its page has no image"
+        folder = built_site / "notebooks" / source.stem / "figures"
+        assert all((folder / name).read_bytes()[:8] == _PNG for name in images)
+        assert not re.search(r'<img[^>]+src="data:', html), "a figure is still embedded in the page"
 
 
 def test_notebook_sources_are_downloadable(built_site):
