@@ -20,6 +20,7 @@ import json
 from pathlib import Path
 
 import fields
+import numpy as np
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 from quantities import flops_per_step
@@ -380,12 +381,22 @@ def _same_recipe(ran: dict, chosen: dict, inputs: str | None = None) -> bool:
     return all(ran.get(k) == v for k, v in chosen.items())
 
 
+# The names the page gives sgd's keywords (and the input preparation) in tables and legends.
+SYMBOLS = {"alpha": "α", "momentum": "μ", "weight_decay": "λ", "batch_size": "batch size", "epochs": "epochs"}
+
+
+def _varied(search: dict) -> list[str]:
+    """The recipe keys whose value differs between the search's candidates."""
+    candidates = search["candidates"]
+    return [k for k in candidates[0]["recipe"] if len({str(c["recipe"][k]) for c in candidates}) > 1]
+
+
 def _candidates_table(search: dict, *, steps: bool = False) -> str:
-    varied = [
-        k for k in search["candidates"][0]["recipe"] if len({str(c["recipe"][k]) for c in search["candidates"]}) > 1
-    ]
+    varied = _varied(search)
     seeds = search["seeds"]
-    header = varied + (["steps"] if steps else []) + [f"validation, seed {s}" for s in seeds]
+    header = (
+        [SYMBOLS.get(k, k) for k in varied] + (["steps"] if steps else []) + [f"validation, seed {s}" for s in seeds]
+    )
     if len(seeds) > 1:
         header.append("median")
     rows = []
@@ -647,26 +658,32 @@ def _breakdown_figure(plt, b: dict):
 
 
 def _validation_figure(plt, search: dict):
-    """Validation accuracy after each epoch of every candidate of the two accuracy searches; the winner bold."""
+    """Validation accuracy after each epoch of every candidate of the two accuracy searches; the winner bold.
+
+    With several seeds, each curve is the median over the seeds, epoch by epoch: at the last
+    epoch, the median the search chose by.
+    """
     names = [n for n in ("wide", "small") if n in search["searches"]]
     fig, axes = plt.subplots(len(names), 1, figsize=(6.4, 3.2 * len(names)), squeeze=False)
     for ax, name in zip(axes[:, 0], names, strict=True):
         s = search["searches"][name]
-        varied = [k for k in s["candidates"][0]["recipe"] if len({str(c["recipe"][k]) for c in s["candidates"]}) > 1]
+        varied = _varied(s)
+        top = 0.0
         for i, c in enumerate(s["candidates"]):
-            run = c["runs"][0]
+            curve = 100 * np.median([run["curve"] for run in c["runs"]], axis=0)
+            top = max(top, float(curve.max()))
+            label = ", ".join(f"{SYMBOLS.get(k, k)} {c['recipe'][k]}" for k in varied)
             ax.plot(
-                range(1, len(run["curve"]) + 1),
-                [100 * a for a in run["curve"]],
+                range(1, len(curve) + 1),
+                curve,
                 lw=2.4 if i == s["winner"] else 1.0,
-                label=", ".join(f"{k} {c['recipe'][k]}" for k in varied) + (" (chosen)" if i == s["winner"] else ""),
+                label=label + (" (chosen)" if i == s["winner"] else ""),
             )
-        ax.set_title(
-            "-".join(map(str, s["layer_sizes"])) + f", seed {s['candidates'][0]['runs'][0]['seed']}", fontsize=10
-        )
+        seeds = ", ".join(map(str, s["seeds"]))
+        where = f"median of seeds {seeds}" if len(s["seeds"]) > 1 else f"seed {seeds}"
+        ax.set_title("-".join(map(str, s["layer_sizes"])) + f", {where}", fontsize=10)
         ax.set_xlabel("epoch")
         ax.set_ylabel("validation accuracy (%)")
-        top = max(100 * max(c["runs"][0]["curve"]) for c in s["candidates"])
         ax.set_ylim(top - 4, top + 0.5)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7)
