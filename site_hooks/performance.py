@@ -240,10 +240,12 @@ def _nielsen_fields(b: dict) -> dict:
         )
     ]
     header = ["epoch", "network.py: time", "network.py: test accuracy", "nn_scratch: time", "nn_scratch: test accuracy"]
+    r = ours["recipe"]
     return {
+        "nielsen_ours": f"{'He' if r['init'] == 'he' else r['init']} initialisation, {r['dtype']}, α = {r['alpha']:g}",
         "nielsen_table": _table(header, rows)
         + f"\n\nFastest epoch of network.py ÷ fastest epoch of nn_scratch: {ni['nielsen_over_nn_scratch']:.1f}×"
-        f" ({theirs['m_train']:,} training images, {ni['threads']} thread)."
+        f" ({theirs['m_train']:,} training images, {ni['threads']} thread).",
     }
 
 
@@ -431,6 +433,36 @@ def _how_chosen(search: dict, ran: dict, inputs: str | None, what: str) -> str:
     return text
 
 
+def _earlier_grids(search: dict) -> str:
+    """The candidates of the same search run before on another grid, each in a folded note, winner or not."""
+    notes = []
+    for before in search.get("earlier", []):
+        outcome = (
+            f"chose {_recipe_text(before['recipe'])}"
+            if before["recipe"] is not None
+            else "found no candidate that met the rule, so the grid above was tried next"
+        )
+        table = _candidates_table(before, steps="steps" in before["candidates"][0]).replace("\n", "\n    ")
+        notes.append(
+            f'??? note "An earlier grid of {len(before["candidates"])} candidates ({before["provenance"]["started_utc"]})"\n\n'
+            f"    `{before['provenance']['command']}` {outcome}:\n\n    {table}"
+        )
+    return "".join("\n\n" + n for n in notes)
+
+
+def _search_runs(searches: dict) -> str:
+    """Which run of the search chose which recipes: command, start, duration, cores and load."""
+    runs: dict[str, list[str]] = {}
+    for name, search in searches.items():
+        prov = search["provenance"]
+        key = (
+            f"`{prov['command']}` ({prov['started_utc']}, {prov['wall_time_s'] / 60:.0f} min on "
+            f"{prov['cpu_count']} cores at load {prov['load_average_start']:.1f})"
+        )
+        runs.setdefault(key, []).append(f"`{name}`")
+    return "; ".join(f"{key} for {', '.join(names)}" for key, names in runs.items())
+
+
 def search_fields(search: dict, b: dict) -> dict:
     """How each benchmarked recipe was chosen: the validation split, every candidate, the winner."""
     s, v = search["searches"], search["validation"]
@@ -441,13 +473,9 @@ def search_fields(search: dict, b: dict) -> dict:
             f"{v['size']:,} of the official training images, drawn at random with seed {v['seed']}, held out "
             f"(the other {v['m_train']:,} train each candidate)"
         ),
-        "search_command": search["provenance"]["command"],
-        "search_when": (
-            f"{search['provenance']['started_utc']}, {search['provenance']['wall_time_s'] / 60:.0f} min on "
-            f"{search['provenance']['cpu_count']} cores at load {search['provenance']['load_average_start']:.1f}"
-        ),
+        "search_runs": _search_runs(s),
         "race_how_chosen": _how_chosen(s["time_to_92"], b["time_to_92"]["recipe"], None, "the race"),
-        "race_candidates": _candidates_table(s["time_to_92"], steps=True),
+        "race_candidates": _candidates_table(s["time_to_92"], steps=True) + _earlier_grids(s["time_to_92"]),
         "small_how_chosen": _how_chosen(s["small"], small_run["recipe"], small_run.get("inputs"), "the 784-10-10 run"),
         "small_candidates": _candidates_table(s["small"]),
         "wide_how_chosen": _how_chosen(

@@ -91,7 +91,7 @@ fig.tight_layout()
 
 # %% tags=["collapse"]
 # The split, the rule and the candidates' validation accuracies, from docs/data/recipes.json.
-prov = search["provenance"]
+prov = better_search["provenance"]
 display(
     Markdown(
         f"**The split.** {split['size']:,} of the official training images, drawn at random with seed "
