@@ -58,6 +58,7 @@ def run_recipe(data, layer_sizes, recipe: dict, *, n_threads: int, inputs: str =
 
     Examples
     --------
+    >>> from types import SimpleNamespace
     >>> rng = np.random.default_rng(0)
     >>> data = SimpleNamespace(X_train=rng.random((4, 40)), Y_train=rng.integers(0, 3, 40),
     ...                        X_test=rng.random((4, 10)), Y_test=rng.integers(0, 3, 10))

@@ -210,22 +210,33 @@ def _x_read_fields(full: dict, peak: float) -> dict:
         for dtype, r in limit.items()
     )
     speedup = f64["seconds"] / f32["seconds"]
+    fraction = max(f32["gflops_per_second"], f64["gflops_per_second"]) / peak
     if f64["gb_per_second"] > f32["gb_per_second"]:
         bandwidth = (
             f"float64 streamed $X$ faster ({f64['gb_per_second']:.1f} GB/s) than float32 did "
-            f"({f32['gb_per_second']:.1f} GB/s), so float32 was not held back by memory bandwidth: "
+            f"({f32['gb_per_second']:.1f} GB/s), so it is not memory bandwidth that holds float32 back: "
             f"halving the bytes made the two products only {speedup:.2f} times faster"
         )
     else:
         bandwidth = (
             f"float64 streamed $X$ no faster ({f64['gb_per_second']:.1f} GB/s) than float32 "
-            f"({f32['gb_per_second']:.1f} GB/s): halving the bytes made the two products {speedup:.2f} times faster"
+            f"({f32['gb_per_second']:.1f} GB/s), as a bandwidth limit would have it: halving the bytes made "
+            f"the two products {speedup:.2f} times faster"
         )
-    arithmetic = max(f32["gflops_per_second"], f64["gflops_per_second"]) / peak
+    arithmetic = (
+        f"at {100 * fraction:.0f} % of the matrix-multiply peak at most, they are far from the arithmetic limit too"
+        if fraction < 0.5
+        else f"they reach {100 * fraction:.0f} % of the matrix-multiply peak"
+    )
+    conclusion = f"So {bandwidth}; and {arithmetic}."
+    if f64["gb_per_second"] > f32["gb_per_second"] and fraction < 0.5:
+        conclusion += (
+            " Neither limit explains their time: it is set by how the BLAS library runs a product of this "
+            "shape, which these measurements do not break down further."
+        )
     return {
         "x_read_sentence": measured + f", against a matrix-multiply peak of {peak:.0f} GFLOP/s",
-        "x_read_bandwidth": bandwidth,
-        "x_read_fraction_of_peak": f"{100 * arithmetic:.0f} %",
+        "x_read_conclusion": conclusion,
         "x_read_bandwidth_for_peak": f"{peak / f32['flops_per_byte']:.0f} GB/s",
     }
 
