@@ -214,7 +214,7 @@ def _x_read_fields(full: dict, peak: float) -> dict:
     if f64["gb_per_second"] > f32["gb_per_second"]:
         bandwidth = (
             f"float64 streamed $X$ faster ({f64['gb_per_second']:.1f} GB/s) than float32 did "
-            f"({f32['gb_per_second']:.1f} GB/s), so it is not memory bandwidth that holds float32 back: "
+            f"({f32['gb_per_second']:.1f} GB/s), which rules out memory bandwidth as what holds float32 back: "
             f"halving the bytes made the two products only {speedup:.2f} times faster"
         )
     else:
@@ -711,7 +711,9 @@ def _validation_figure(plt, search: dict):
         for i, c in enumerate(s["candidates"]):
             curve = 100 * np.median([run["curve"] for run in c["runs"]], axis=0)
             top = max(top, float(curve.max()))
-            label = ", ".join(f"{SYMBOLS.get(k, k)} {c['recipe'][k]}" for k in varied)
+            label = ", ".join(
+                f"{SYMBOLS[k]} = {c['recipe'][k]}" if k in SYMBOLS else str(c["recipe"][k]) for k in varied
+            )
             ax.plot(
                 range(1, len(curve) + 1),
                 curve,

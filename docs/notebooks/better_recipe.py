@@ -75,7 +75,7 @@ ax.plot(
 )
 ax.set_xlabel("epoch (passes over the training part)")
 ax.set_ylabel("validation accuracy (%)")
-ax.set_ylim(80, 100)
+ax.set_ylim(80, 95)
 ax.grid(alpha=0.3)
 ax.legend(fontsize=7, ncol=2, loc="lower right")
 ax.set_title("784-10-10, He initialisation, mini-batch SGD", fontsize=10)
