@@ -9,7 +9,7 @@ with the wall time of each run. It first runs the tests marked ``cuda``
 (``tests/test_backends.py``), which compare the GPU's numbers with NumPy's.
 
 The result goes to ``docs/data/biswas-784-500-150-10-gpu.json``, beside the CPU
-run of ``benchmarks/reproduce_biswas.py``; the site's pages read it when it is
+run of ``benchmarks.reproduce_biswas``; the site's pages read it when it is
 there and say that no GPU run has been measured when it is not.
 
 One iteration is about 140 GFLOP, so a modern GPU does the 1,000 in seconds
@@ -21,13 +21,12 @@ a message saying so.
 Usage (from the repository root, on a machine with a GPU)::
 
     python -m pip install -e ".[test,torch]"     # or ".[test,gpu]" for CuPy
-    python benchmarks/gpu_check.py
+    python -m benchmarks.gpu_check
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import shlex
 import subprocess
@@ -38,11 +37,10 @@ from pathlib import Path
 import numpy as np
 
 import nn_scratch
+from benchmarks.provenance import command_line, utc_now, write_json
+from benchmarks.reproduce_biswas import LAYER_SIZES, REPORTED_TEST_ACCURACY, SOURCE
 from nn_scratch import Network, gradient_descent
 from nn_scratch.data import load_mnist
-from nn_scratch.saving import atomic_write
-from provenance import utc_now
-from reproduce_biswas import LAYER_SIZES, REPORTED_TEST_ACCURACY, SOURCE
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = REPO / "docs" / "data" / "biswas-784-500-150-10-gpu.json"
@@ -200,7 +198,6 @@ def main(argv=None) -> int:
 
     tests = None if args.no_tests else run_tests()
     data = load_mnist(args.data, dtype=np.float64, n_train=args.n_train, n_test=args.n_test)
-    given = sys.argv[1:] if argv is None else list(argv)
     result = {
         "format": FORMAT,
         "source": SOURCE,
@@ -218,7 +215,7 @@ def main(argv=None) -> int:
         "cuda_tests": tests,
         "runs": [],
         "provenance": {
-            "command": "python benchmarks/gpu_check.py " + shlex.join(given),
+            "command": command_line("benchmarks.gpu_check", argv),
             "started_utc": utc_now(),
             "library": f"{name} {lib.__version__}",
             "gpu": gpu_name,
@@ -236,8 +233,7 @@ def main(argv=None) -> int:
         run = train_once(lib, device, dtype, data, args.iterations, args.eval_every, args.seed, deadline)
         result["runs"].append({"library": name, "device": gpu_name, **run})
         result["provenance"]["finished_utc"] = utc_now()
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(args.out, json.dumps(result, indent=1) + "\n")
+        write_json(args.out, result)
     print(f"gpu_check: wrote {args.out}", flush=True)
     return 0 if tests is None or tests["exit_code"] == 0 else 1
 

@@ -12,7 +12,7 @@ Two measurements of the same work, because each sees something the other does no
   it, runs the work, and reports the mark minus the resident size before.
   This sees everything (BLAS buffers, freed-and-reused pages) but only on Linux.
 
-Run ``python benchmarks/memory.py`` for a JSON report.
+Run ``python -m benchmarks.memory`` for a JSON report.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import sys
 import tracemalloc
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+REPO = Path(__file__).resolve().parents[1]
 WORK = ("full_batch_iteration", "sgd_epoch")
 
 
@@ -69,7 +69,7 @@ def _status_kib(field: str) -> int:
 
 
 def _work(name: str, dtype: str, n_train: int | None = None):
-    from common import load_data
+    from benchmarks.common import load_data
     from nn_scratch import Network
 
     data = load_data(n_train=n_train, n_test=1000 if n_train else None)
@@ -99,11 +99,11 @@ def measure(dtype: str = "float32", n_train: int | None = None, rss: bool = True
         row = {"tracemalloc_peak_extra_bytes": traced_peak(run)}
         if rss and Path("/proc/self/clear_refs").exists():
             proc = subprocess.run(
-                [sys.executable, __file__, "--child", name, dtype, str(n_train or 0)],
+                [sys.executable, "-m", "benchmarks.memory", "--child", name, dtype, str(n_train or 0)],
                 capture_output=True,
                 text=True,
                 check=True,
-                cwd=HERE,
+                cwd=REPO,
             )
             row["rss_peak_extra_bytes"] = json.loads(proc.stdout)["peak_extra_bytes"]
         for key in list(row):
@@ -113,7 +113,6 @@ def measure(dtype: str = "float32", n_train: int | None = None, rss: bool = True
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(HERE))
     if sys.argv[1:2] == ["--child"]:
         print(json.dumps(_child(sys.argv[2], sys.argv[3], int(sys.argv[4]) or None)))
     else:

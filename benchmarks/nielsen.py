@@ -327,7 +327,7 @@ def compare_with_nn_scratch(data, *, epochs=1, batch_size=10, seed=0, n_train=50
     The ratio compares the fastest epoch of each (the least disturbed by other
     processes on a shared machine).
     """
-    from common import threads as limit_threads
+    from benchmarks.common import threads as limit_threads
 
     with limit_threads(threads):
         theirs = time_epochs(data, epochs=epochs, batch_size=batch_size, seed=seed, n_train=n_train)
@@ -344,7 +344,7 @@ if __name__ == "__main__":
     import argparse
     import json
 
-    from common import load_data
+    from benchmarks.common import load_data
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--epochs", type=int, default=1)

@@ -117,6 +117,19 @@ def forward_prop_with(bug: str | None, params: dict, X: np.ndarray) -> tuple[np.
     return A2, {"A0": X, "Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
 
 
+def _divisor(bug: str | None, params: dict, X: np.ndarray, m_total: int | None) -> int:
+    """The ``m`` that ``backward_prop_with`` divides by, after checking its arguments."""
+    if bug is not None and bug not in BUGS:
+        raise ValueError(f"bug must be None or one of {BUGS}, got {bug!r}")
+    if set(params) != {"W1", "b1", "W2", "b2"}:
+        raise ValueError(f"backward_prop_with handles two-layer networks (W1 b1 W2 b2), got {sorted(params)}")
+    if bug != "m_from_whole_dataset":
+        return X.shape[1]
+    if m_total is None:
+        raise ValueError("the bug 'm_from_whole_dataset' needs m_total, the size of the whole data set")
+    return m_total  # PITFALL: the whole data set's size, not this batch's
+
+
 def backward_prop_with(
     bug: str | None, params: dict, cache: dict, Y: np.ndarray, *, m_total: int | None = None
 ) -> dict:
@@ -157,17 +170,9 @@ def backward_prop_with(
     >>> np.unique(buggy["db1"]).size      # the same update for every bias of the layer
     1
     """
-    if bug is not None and bug not in BUGS:
-        raise ValueError(f"bug must be None or one of {BUGS}, got {bug!r}")
-    if set(params) != {"W1", "b1", "W2", "b2"}:
-        raise ValueError(f"backward_prop_with handles two-layer networks (W1 b1 W2 b2), got {sorted(params)}")
     X, Z1, A1, A2 = cache["A0"], cache["Z1"], cache["A1"], cache["A2"]
     W2 = params["W2"]
-    m = X.shape[1]
-    if bug == "m_from_whole_dataset":
-        if m_total is None:
-            raise ValueError("the bug 'm_from_whole_dataset' needs m_total, the size of the whole data set")
-        m = m_total  # PITFALL: the whole data set's size, not this batch's
+    m = _divisor(bug, params, X, m_total)
     if bug == "one_hot_sized_by_max":
         dZ2 = A2 - one_hot_sized_by_max(Y).astype(A2.dtype)  # PITFALL: nine rows if the batch has no 9
     else:

@@ -19,11 +19,11 @@ sentences from that classification, so a different result changes the words.
 
 Usage (from the repository root; about 10 minutes on 2 idle cores)::
 
-    python benchmarks/pitfalls.py --out docs/data/pitfalls.json
+    python -m benchmarks.pitfalls --out docs/data/pitfalls.json --jobs 2
 
 Smoke run, as the tests do::
 
-    python benchmarks/pitfalls.py --out /tmp/p.json --only bias_summed_over_matrix --seeds 1 \\
+    python -m benchmarks.pitfalls --out /tmp/p.json --only bias_summed_over_matrix --seeds 1 \\
         --iterations 2 --n-train 500 --n-test 200
 """
 
@@ -32,20 +32,16 @@ from __future__ import annotations
 import argparse
 import functools
 import statistics
-import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
+from benchmarks.pitfall_variants import backward_prop_with, forward_prop_with
+from benchmarks.provenance import Run, command_line, write_json
 from nn_scratch import DivergenceError, Network, gradient_descent, sgd
 from nn_scratch.data import load_mnist
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pitfall_variants import backward_prop_with, forward_prop_with
-from provenance import Run, command_line
-from reproduce_biswas import write_json_atomic
 
 FORMAT = "nn-scratch/pitfalls/1"
 LAYER_SIZES = (784, 10, 10)
@@ -198,7 +194,7 @@ def classify(right: list[dict], wrong: list[dict]) -> dict:
 
 def main(argv=None) -> dict:
     args = parse_args(argv)
-    command = command_line(__file__, argv)
+    command = command_line("benchmarks.pitfalls", argv)
     data = _mnist(args)
     run = Run(command)
 
@@ -269,7 +265,7 @@ def main(argv=None) -> dict:
         "order": order,
         "provenance": run.provenance(data.X_train, data.Y_train, data.X_test, data.Y_test),
     }
-    write_json_atomic(args.out, report)
+    write_json(args.out, report)
     return report
 
 

@@ -1,15 +1,18 @@
-"""Where and how a committed result was made: the provenance block of every result JSON.
+"""Where and how a committed result was made: the provenance block of every result JSON, and its one writer.
 
-The scripts that write the site's committed measurements (``reproduce_biswas.py``,
-``reproduce_tutorial.py``, ``pitfalls.py``, ``gpu_check.py``) record the same facts —
-the command, when it ran and for how long, the load on the machine, its processor,
-the versions, and a fingerprint of the data — so a reader can tell a quiet run
-from a busy one and rerun it.
+The scripts that write the site's committed measurements (``run``, ``recipes``,
+``reproduce_biswas``, ``reproduce_tutorial``, ``pitfalls``, ``gpu_check``) record
+the same facts — the command, when it ran and for how long, the load on the
+machine, its processor, the versions, and a fingerprint of the data — so a
+reader can tell a quiet run from a busy one and rerun it; and they all write
+their JSON through :func:`write_json`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import math
 import os
 import platform
 import shlex
@@ -21,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 import nn_scratch
+from nn_scratch.saving import atomic_write
 
 
 def utc_now() -> str:
@@ -28,15 +32,46 @@ def utc_now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def command_line(script: str | Path, argv=None) -> str:
-    """The command that reruns ``script`` with these arguments, relative to the working folder if it can be."""
-    script = Path(script).resolve()
-    try:
-        script = script.relative_to(Path.cwd())
-    except ValueError:
-        pass
+def command_line(module: str, argv=None) -> str:
+    """The command that reruns the benchmark ``module`` (its ``__name__``) with these arguments.
+
+    Examples
+    --------
+    >>> command_line("benchmarks.pitfalls", ["--out", "a b.json"])
+    "python -m benchmarks.pitfalls --out 'a b.json'"
+    """
     given = sys.argv[1:] if argv is None else list(argv)
-    return "python " + " ".join(shlex.quote(str(a)) for a in [script, *given])
+    return " ".join(["python", "-m", module, *(shlex.quote(str(a)) for a in given)])
+
+
+def _finite(obj):
+    # JSON has no NaN or infinity: a number that is not finite is written as null.
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {str(k): _finite(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_finite(v) for v in obj]
+    return obj
+
+
+def write_json(path: Path, report: dict) -> None:
+    """Write ``report`` as JSON to ``path``, atomically (a temporary file, then ``os.replace``).
+
+    A reader, or a killed run, never sees a half-written file. Numbers that are
+    not finite become ``null``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp()) / "sub" / "r.json"
+    >>> write_json(out, {"loss": float("nan"), "seeds": (0, 1)})
+    >>> json.loads(out.read_text())
+    {'loss': None, 'seeds': [0, 1]}
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, json.dumps(_finite(report), indent=1, allow_nan=False) + "\n")
 
 
 def fingerprint(*arrays) -> str:

@@ -16,18 +16,17 @@ cleanly after that many seconds, with status ``"stopped"``.
 
 Usage (from the repository root)::
 
-    python benchmarks/reproduce_biswas.py --out docs/data/biswas-784-500-150-10.json
+    python -m benchmarks.reproduce_biswas --out docs/data/biswas-784-500-150-10.json
 
 Small smoke run, as the tests do::
 
-    python benchmarks/reproduce_biswas.py --out /tmp/b.json --iterations 3 --eval-every 1 \\
+    python -m benchmarks.reproduce_biswas --out /tmp/b.json --iterations 3 --eval-every 1 \\
         --n-train 500 --n-test 200
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import time
@@ -36,11 +35,10 @@ from pathlib import Path
 import numpy as np
 
 import nn_scratch
+from benchmarks.provenance import command_line, cpu_model, fingerprint, utc_now, write_json
 from nn_scratch import Network, gradient_descent
 from nn_scratch.data import load_mnist
 from nn_scratch.history import History
-from nn_scratch.saving import atomic_write
-from provenance import command_line, cpu_model, fingerprint, utc_now
 
 FORMAT = "nn-scratch/reproduction/1"
 LAYER_SIZES = (784, 500, 150, 10)
@@ -50,15 +48,6 @@ REPORTED_TEST_ACCURACY = 0.9095
 
 class _TimeLimit(Exception):
     """Raised from the logging callback when the time budget is spent."""
-
-
-def write_json_atomic(path: Path, data: dict) -> None:
-    """Write ``data`` as JSON to ``path`` through a temporary file and ``os.replace``.
-
-    A reader (or a killed run) therefore never sees a half-written file.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, json.dumps(data, indent=1) + "\n")
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -148,14 +137,14 @@ def _snapshot(result: dict, history: History, elapsed: list, status: str, wall: 
     result["provenance"]["wall_time_s"] = round(wall, 1)
     if status != "partial":
         result["provenance"]["finished_utc"] = utc_now()
-    write_json_atomic(out, result)
+    write_json(out, result)
 
 
 def main(argv=None) -> dict:
     args = parse_args(argv)
     dtype = np.dtype(args.dtype)
     data = load_mnist(args.data, dtype=dtype, n_train=args.n_train, n_test=args.n_test)
-    result = _result_header(args, command_line(__file__, argv), data)
+    result = _result_header(args, command_line("benchmarks.reproduce_biswas", argv), data)
     net = Network(LAYER_SIZES, init="normal", seed=args.seed, dtype=dtype)
     t0 = time.perf_counter()
     elapsed: list[float] = []

@@ -13,24 +13,20 @@ reads the JSON this writes.
 
 Usage (from the repository root; about a minute per seed on an idle machine)::
 
-    python benchmarks/reproduce_tutorial.py --out docs/data/tutorial-784-10-10.json
+    python -m benchmarks.reproduce_tutorial --out docs/data/tutorial-784-10-10.json
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 import numpy as np
 
+from benchmarks import tutorial_reference as tutorial
+from benchmarks.provenance import Run, command_line, write_json
 from nn_scratch import Network, gradient_descent
 from nn_scratch.data import load_mnist
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import tutorial_reference as tutorial
-from provenance import Run, command_line
-from reproduce_biswas import write_json_atomic
 
 FORMAT = "nn-scratch/tutorial-as-written/1"
 KAGGLE_DEV = 1000  # the tutorial's m counts the dev rows it sets aside afterwards
@@ -59,7 +55,7 @@ def main(argv=None) -> dict:
     from threadpoolctl import threadpool_limits
 
     args = parse_args(argv)
-    command = command_line(__file__, argv)
+    command = command_line("benchmarks.reproduce_tutorial", argv)
     data = load_mnist(args.data, dtype=np.float64, n_train=args.n_train, n_test=args.n_test, progress=False)
     X, Y, X_test, Y_test = data.X_train, data.Y_train, data.X_test, data.Y_test
     m_as_written = X.shape[1] + KAGGLE_DEV
@@ -97,7 +93,7 @@ def main(argv=None) -> dict:
         "runs": runs,
         "provenance": run.provenance(X, Y, X_test, Y_test),
     }
-    write_json_atomic(args.out, report)
+    write_json(args.out, report)
     return report
 
 

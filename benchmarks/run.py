@@ -2,83 +2,74 @@
 
 Usage, from the repository root::
 
-    python benchmarks/run.py                 # the full suite, a few minutes on 2 cores
-    python benchmarks/run.py --quick         # a smoke run on 2,000 images, a few seconds
+    python -m benchmarks.run                 # the full suite, a few minutes on 2 cores
+    python -m benchmarks.run --quick         # a smoke run on 2,000 images, a few seconds
                                              # (written to the temporary folder)
-    python benchmarks/run.py --only full_batch,wide --out /tmp/b.json
+    python -m benchmarks.run --only full_batch,wide --out /tmp/b.json
 
 PyTorch and scikit-learn are optional peers (``pip install -e '.[bench]'``);
 without them their columns are skipped with a note, never faked. Nothing here
 asserts a speed: the targets are recorded next to the measurements, with
 whether this run met them, because on a shared machine a timing is evidence,
 not a test.
+
+The recipes of the races and of the accuracy runs are not chosen here: they are
+the winners of ``python -m benchmarks.recipes``, read from
+``docs/data/recipes.json``, chosen on a validation split of the training
+images. This suite trains each on all the training images and scores the test
+set once.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import memory  # noqa: E402
-import nielsen  # noqa: E402
-
-from accuracy import run_recipe  # noqa: E402
-from common import DEFAULT_OUT, REPO, load_average, load_data, machine, matmul_peak, threads  # noqa: E402
-from nn_scratch.saving import atomic_write  # noqa: E402
-from scaling import scaling, step_breakdown  # noqa: E402
-from speed import full_batch, minibatch_race, step_race, time_to_accuracy  # noqa: E402
+from benchmarks import memory, nielsen
+from benchmarks.accuracy import run_recipe
+from benchmarks.common import DEFAULT_OUT, REPO, load_average, load_data, machine, matmul_peak, threads
+from benchmarks.provenance import Run, command_line, write_json
+from benchmarks.recipes import DEFAULT_OUT as RECIPES_FILE
+from benchmarks.scaling import scaling, step_breakdown
+from benchmarks.speed import full_batch, minibatch_race, step_race, time_to_accuracy
 
 QUICK_OUT = Path(tempfile.gettempdir()) / "nn-scratch-benchmarks-quick.json"
-BENCHMARKS = ("time_to_92", "step", "full_batch", "wide", "nielsen", "memory", "scaling", "accuracy")
 
-# The 784-10-10 race: plain mini-batch SGD. Of the short recipes we tried, the
-# cheapest whose test accuracy cleared 92 % from each of the seeds 0–3.
-RECIPE_92 = {"epochs": 3, "batch_size": 100, "alpha": 0.2, "momentum": 0.0, "seed": 0}
+# Timing workloads, not recommendations: the time of a step does not depend on α, and the
+# batch sizes are those the targets (targets.json) and the scaling curves are defined at.
 # The step race of issue 12: one epoch of plain SGD at batch 64, against PyTorch and the products alone.
 RECIPE_STEP = {"epochs": 1, "batch_size": 64, "alpha": 0.1, "momentum": 0.0, "seed": 0}
 RECIPE_WIDE = {"epochs": 1, "batch_size": 128, "alpha": 0.1, "momentum": 0.0, "seed": 0}
 RECIPE_SCALING = {"batch_size": 128, "alpha": 0.1}
-# Network sizes and sgd keywords: each run is Network(sizes, seed=...) then sgd(net, X, Y, **recipe).
-ACCURACY_RECIPES = {
-    "wide": (
-        (784, 800, 10),
-        {
-            "epochs": 20,
-            "batch_size": 128,
-            "alpha": 0.1,
-            "momentum": 0.9,
-            "weight_decay": 5e-4,
-            "schedule": "cosine",
-            "seed": 0,
-        },
-    ),
-    "small": (
-        (784, 10, 10),
-        {
-            "epochs": 40,
-            "batch_size": 64,
-            "alpha": 0.02,
-            "momentum": 0.9,
-            "weight_decay": 1e-4,
-            "schedule": "cosine",
-            "seed": 0,
-        },
-    ),
-}
-# How each recipe's images are prepared (accuracy.INPUTS): the small network learns
-# best from standardised pixels (per-pixel mean, one std, both from the training set).
-ACCURACY_INPUTS = {"wide": "pixels", "small": "standardised"}
-# Ten hidden units make the small network's result depend on its initial
-# weights as much as on the recipe, so it is trained from several seeds and
-# every result is reported.
+# The small network's accuracy recipe is trained from these seeds (those of its search), and every result is reported.
 SMALL_SEEDS = (0, 1, 2)
+
+
+def chosen_recipes(path: Path = RECIPES_FILE) -> dict:
+    """The recipes that ``benchmarks.recipes`` chose on the validation split: name → (layer sizes, inputs, sgd keywords).
+
+    ``time_to_92`` is the race's recipe; ``wide`` and ``small`` are the accuracy runs'. Their
+    seed is 0 (the small network's runs replace it with each of :data:`SMALL_SEEDS`).
+    """
+    try:
+        searches = json.loads(path.read_text(encoding="utf-8"))["searches"]
+    except FileNotFoundError:
+        raise SystemExit(f"{path} is missing: run `python -m benchmarks.recipes` to choose the recipes") from None
+    out = {}
+    for name in ("time_to_92", "wide", "small"):
+        if searches.get(name, {}).get("recipe") is None:
+            raise SystemExit(f"{path} has no winner for {name!r}: rerun `python -m benchmarks.recipes --only {name}`")
+        recipe = dict(searches[name]["recipe"])
+        inputs = recipe.pop("inputs", "pixels")
+        recipe.pop("init", None)  # He, Network's default, in every search these runs take
+        out[name] = (tuple(searches[name]["layer_sizes"]), inputs, {**recipe, "seed": 0})
+    return out
+
+
 # The targets, their bounds and their labels: data read here and by the Performance page's hook.
 TARGETS_FILE = Path(__file__).resolve().parent / "targets.json"
 TARGETS = {
@@ -130,17 +121,12 @@ def _targets_met(name: str, result: dict) -> dict:
     return met
 
 
-def _quick_recipe(recipe: dict) -> dict:
-    return dict(recipe, epochs=1)
-
-
 def _header(data, quick: bool, repeats: int, thread_counts) -> dict:
     machine_info = machine()
     machine_info["matmul_peak"] = {str(n): _peak(n, quick) for n in thread_counts}
     return {
-        "schema": 2,
+        "schema": 3,
         "quick": quick,
-        "command": " ".join(["python", "benchmarks/run.py", *sys.argv[1:]]),
         "machine": machine_info,
         "m_train": int(data.X_train.shape[1]),
         "m_test": int(data.X_test.shape[1]),
@@ -157,48 +143,79 @@ def _header(data, quick: bool, repeats: int, thread_counts) -> dict:
     }
 
 
-def _wide(data, *, repeats, thread_counts, peak) -> dict:
+def _step(ctx) -> dict:
+    return step_race(ctx.data, RECIPE_STEP, repeats=ctx.repeats, thread_counts=ctx.thread_counts)
+
+
+def _nielsen(ctx) -> dict:
+    # Nielsen's own split: 50,000 training images (all of a quick run's), one thread.
+    n_train = min(50_000, ctx.data.X_train.shape[1])
+    return nielsen.compare_with_nn_scratch(ctx.data, epochs=1 if ctx.quick else 3, n_train=n_train, threads=1)
+
+
+def _memory(ctx) -> dict:
+    n_train = ctx.data.X_train.shape[1] if ctx.quick else None
+    return {dtype: memory.measure(dtype, n_train, rss=not ctx.quick) for dtype in ("float32", "float64")}
+
+
+def _time_to_92(ctx) -> dict:
+    _, _, recipe = ctx.recipes["time_to_92"]
+    result = time_to_accuracy(ctx.data, recipe, goal=0.92, repeats=ctx.repeats, thread_counts=ctx.thread_counts)
+    result["chosen_by"] = "benchmarks.recipes (validation split)"
+    return result
+
+
+def _full_batch(ctx) -> dict:
+    return full_batch(ctx.data, repeats=ctx.repeats, thread_counts=ctx.thread_counts)
+
+
+def _wide(ctx) -> dict:
     result = minibatch_race(
-        data,
+        ctx.data,
         RECIPE_WIDE,
         layer_sizes=(784, 800, 10),
-        repeats=max(1, repeats // 2),
-        thread_counts=thread_counts,
+        repeats=max(1, ctx.repeats // 2),
+        thread_counts=ctx.thread_counts,
         peers=("pytorch",),
     )
     for peer in result["peers"].values():
         if "gflops_per_second" in peer:
-            peer["fraction_of_matmul_peak"] = peer["gflops_per_second"] / peak
+            peer["fraction_of_matmul_peak"] = peer["gflops_per_second"] / ctx.peak
+    # The long single runs after it (scaling, accuracy) use the thread count that made
+    # nn_scratch fastest here: on a busy machine, often just one.
+    ctx.long_threads = result["peers"]["nn_scratch"]["best"]["threads"]
     return result
 
 
-def _scaling(data, *, quick, n_threads) -> dict:
+def _scaling(ctx) -> dict:
     result = scaling(
-        data,
-        widths=(10, 100) if quick else (10, 100, 800, 2000),
-        sizes=(500, 1000, 2000) if quick else (7500, 15000, 30000, 60000),
+        ctx.data,
+        widths=(10, 100) if ctx.quick else (10, 100, 800, 2000),
+        sizes=(500, 1000, 2000) if ctx.quick else (7500, 15000, 30000, 60000),
         width_for_sizes=100,
         recipe=RECIPE_SCALING,
-        repeats=1 if quick else 2,
-        n_threads=n_threads,
+        repeats=1 if ctx.quick else 2,
+        n_threads=ctx.long_threads,
     )
+    race = ctx.recipes["time_to_92"][2]
     result["step_breakdown"] = [
-        step_breakdown(data, sizes, batch_size=r["batch_size"], alpha=r["alpha"], n_threads=n_threads)
-        for sizes, r in (((784, 10, 10), RECIPE_92), ((784, 800, 10), RECIPE_WIDE))
+        step_breakdown(ctx.data, sizes, batch_size=r["batch_size"], alpha=r["alpha"], n_threads=ctx.long_threads)
+        for sizes, r in (((784, 10, 10), race), ((784, 800, 10), RECIPE_WIDE))
     ]
     return result
 
 
-def _accuracy(data, *, quick, n_threads) -> dict:
-    recipes = {k: (sizes, _quick_recipe(r) if quick else r) for k, (sizes, r) in ACCURACY_RECIPES.items()}
-    small_sizes, small_recipe = recipes["small"]
-    runs = [
-        run_recipe(data, small_sizes, dict(small_recipe, seed=s), n_threads=n_threads, inputs=ACCURACY_INPUTS["small"])
-        for s in SMALL_SEEDS[: 2 if quick else None]
-    ]
+def _accuracy(ctx) -> dict:
+    def train(name, seed=0):
+        sizes, inputs, recipe = ctx.recipes[name]
+        recipe = dict(recipe, seed=seed, epochs=1 if ctx.quick else recipe["epochs"])
+        return run_recipe(ctx.data, sizes, recipe, n_threads=ctx.long_threads, inputs=inputs)
+
+    runs = [train("small", seed) for seed in SMALL_SEEDS[: 2 if ctx.quick else None]]
     accuracies = sorted(run["test_accuracy"] for run in runs)
     return {
-        "wide": run_recipe(data, *recipes["wide"], n_threads=n_threads, inputs=ACCURACY_INPUTS["wide"]),
+        "chosen_by": "benchmarks.recipes (validation split)",
+        "wide": train("wide"),
         "small": {
             "runs": runs,
             "best_test_accuracy": accuracies[-1],
@@ -207,46 +224,44 @@ def _accuracy(data, *, quick, n_threads) -> dict:
     }
 
 
+RUNS = {
+    "time_to_92": _time_to_92,
+    "step": _step,
+    "full_batch": _full_batch,
+    "wide": _wide,
+    "nielsen": _nielsen,
+    "memory": _memory,
+    "scaling": _scaling,
+    "accuracy": _accuracy,
+}
+BENCHMARKS = tuple(RUNS)
+
+
 def run(args) -> dict:
     quick = args.quick
     data = load_data(n_train=2000 if quick else None, n_test=1000 if quick else None)
     repeats = args.repeats or (1 if quick else 3)
     thread_counts = args.threads or ((1,) if quick else (1, 2))
+    clock = Run(command_line("benchmarks.run", args.argv))
     report = _header(data, quick, repeats, thread_counts)
-    # The long single runs (scaling, accuracy) use the thread count that made
-    # nn_scratch fastest in the wide race: on a busy machine, often just one.
-    long_threads = max(thread_counts)
+    ctx = argparse.Namespace(
+        data=data,
+        quick=quick,
+        repeats=repeats,
+        thread_counts=thread_counts,
+        peak=max(p["gflops"] for p in report["machine"]["matmul_peak"].values()),
+        long_threads=max(thread_counts),
+        recipes=chosen_recipes(),
+    )
     for name in args.only or BENCHMARKS:
         start = time.perf_counter()
         print(f"[{name}] running …", flush=True)
-        if name == "step":
-            result = step_race(data, RECIPE_STEP, repeats=repeats, thread_counts=thread_counts)
-        elif name == "nielsen":
-            # Nielsen's own split: 50,000 training images (all of a quick run's), one thread.
-            result = nielsen.compare_with_nn_scratch(
-                data, epochs=1 if quick else 3, n_train=min(50_000, data.X_train.shape[1]), threads=1
-            )
-        elif name == "memory":
-            n_train = data.X_train.shape[1] if quick else None
-            result = {dtype: memory.measure(dtype, n_train, rss=not quick) for dtype in ("float32", "float64")}
-        elif name == "time_to_92":
-            result = time_to_accuracy(data, RECIPE_92, goal=0.92, repeats=repeats, thread_counts=thread_counts)
-        elif name == "full_batch":
-            result = full_batch(data, repeats=repeats, thread_counts=thread_counts)
-        elif name == "wide":
-            peak = max(p["gflops"] for p in report["machine"]["matmul_peak"].values())
-            result = _wide(data, repeats=repeats, thread_counts=thread_counts, peak=peak)
-            long_threads = result["peers"]["nn_scratch"]["best"]["threads"]
-        elif name == "scaling":
-            result = _scaling(data, quick=quick, n_threads=long_threads)
-        elif name == "accuracy":
-            result = _accuracy(data, quick=quick, n_threads=long_threads)
-        else:
-            raise ValueError(f"unknown benchmark {name!r}; choose from {', '.join(BENCHMARKS)}")
+        result = RUNS[name](ctx)
         result["wall_seconds"] = time.perf_counter() - start
         _record(report, name, result, quick)
         print(f"[{name}] done in {result['wall_seconds']:.1f} s", flush=True)
     report["machine"]["load_average_end"] = load_average()
+    report["provenance"] = clock.provenance(data.X_train, data.Y_train, data.X_test, data.Y_test)
     return report
 
 
@@ -266,93 +281,96 @@ def _peak(n: int, quick: bool) -> dict:
         return matmul_peak(n=1024 if quick else 2048, repeats=3 if quick else 5)
 
 
-def _clean(obj):
-    # JSON has no NaN/inf: a missing number is null.
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
-    if isinstance(obj, dict):
-        return {str(k): _clean(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_clean(v) for v in obj]
-    return obj
+def _race_lines(r: dict) -> list[str]:
+    lines = [
+        f"time_to_92  {peer:11} {info['best']['seconds']:8.3f} s  test acc {info['test_accuracy']:.4f}"
+        for peer, info in r["peers"].items()
+        if "best" in info
+    ]
+    return lines + [f"time_to_92  {k} = {v:.2f}" for k, v in r["ratios"].items()]
 
 
-def write_json(report: dict, path: Path) -> None:
-    """Write atomically: a temporary file in the same folder, then ``os.replace``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, json.dumps(_clean(report), indent=1, allow_nan=False) + "\n")
+def _step_lines(r: dict) -> list[str]:
+    return [
+        f"step        {n} thread(s): nn_scratch {row['nn_scratch_seconds']:.3f} s/epoch, floor "
+        f"{row['floor_seconds']:.3f} s ({row['nn_scratch_over_floor']:.2f}× floor)"
+        + (f", PyTorch ÷ nn_scratch = {row['pytorch_over_nn_scratch']:.2f}" if "pytorch_over_nn_scratch" in row else "")
+        for n, row in r["by_threads"].items()
+    ]
+
+
+def _nielsen_lines(r: dict) -> list[str]:
+    return [
+        f"nielsen     network.py {min(r['nielsen']['seconds']):.2f} s/epoch, "
+        f"nn_scratch {min(r['nn_scratch']['seconds']):.2f} s/epoch (÷ {r['nielsen_over_nn_scratch']:.1f}); "
+        f"test acc {r['nielsen']['test_accuracy']} vs {r['nn_scratch']['test_accuracy']}"
+    ]
+
+
+def _memory_lines(r: dict) -> list[str]:
+    return [
+        f"memory      {dtype} {work:22} peak extra {row['tracemalloc_peak_extra_bytes'] / 1e6:7.1f} MB "
+        f"({row['tracemalloc_peak_extra_over_X']:.3f} × X of {m['X_bytes'] / 1e6:.1f} MB)"
+        for dtype, m in r.items()
+        if isinstance(m, dict)  # not wall_seconds
+        for work, row in m["work"].items()
+    ]
+
+
+def _full_batch_lines(r: dict) -> list[str]:
+    lines = [
+        f"full_batch  X read by the two products, {dtype}: {x['gb_per_second']:.1f} GB/s, "
+        f"{x['gflops_per_second']:.1f} GFLOP/s"
+        for dtype, x in r["x_read_limit"].items()
+    ]
+    lines += [f"full_batch  {k:20} {v * 1e3:8.1f} ms" for k, v in r["best_seconds"].items()]
+    lines += [f"full_batch  {k} = {v:.2f}" for k, v in r["ratios"].items()]
+    return lines + [f"full_batch  float64 equivalence: {r['equivalence_float64']['max_relative_difference']}"]
+
+
+def _wide_lines(r: dict) -> list[str]:
+    return [
+        f"wide        {peer:11} {info['best']['seconds']:8.3f} s/epoch  {info['gflops_per_second']:.1f} GFLOP/s"
+        for peer, info in r["peers"].items()
+        if "best" in info
+    ]
+
+
+def _scaling_lines(r: dict) -> list[str]:
+    return [
+        f"scaling     width {row['width']:5} m {row['m']:6}  {row['seconds']:7.3f} s  "
+        f"{row['gflops_per_second']:6.1f} GFLOP/s"
+        for row in r["by_width"] + r["by_examples"]
+    ]
+
+
+def _accuracy_lines(r: dict) -> list[str]:
+    return [
+        f"accuracy    {'-'.join(map(str, run['recipe']['layer_sizes']))} seed {run['recipe']['seed']:<10}"
+        f"{run['training_seconds']:7.1f} s  test acc {run['test_accuracy']:.4f}"
+        for run in [r["wide"], *r["small"]["runs"]]
+    ]
+
+
+SUMMARY_LINES = {
+    "time_to_92": _race_lines,
+    "step": _step_lines,
+    "nielsen": _nielsen_lines,
+    "memory": _memory_lines,
+    "full_batch": _full_batch_lines,
+    "wide": _wide_lines,
+    "scaling": _scaling_lines,
+    "accuracy": _accuracy_lines,
+}
 
 
 def summary(report: dict) -> str:
-    lines = [
-        f"machine: {report['machine']['cpu']}, {report['machine']['cores']} cores, "
-        f"load {report['machine']['load_average_start']}"
-    ]
-    b = report["benchmarks"]
-    if "time_to_92" in b:
-        for peer, info in b["time_to_92"]["peers"].items():
-            if "best" in info:
-                lines.append(
-                    f"time_to_92  {peer:11} {info['best']['seconds']:8.3f} s  test acc {info['test_accuracy']:.4f}"
-                )
-        lines += [f"time_to_92  {k} = {v:.2f}" for k, v in b["time_to_92"]["ratios"].items()]
-    if "step" in b:
-        for n, row in b["step"]["by_threads"].items():
-            lines.append(
-                f"step        {n} thread(s): nn_scratch {row['nn_scratch_seconds']:.3f} s/epoch, floor "
-                f"{row['floor_seconds']:.3f} s ({row['nn_scratch_over_floor']:.2f}× floor)"
-                + (
-                    f", PyTorch ÷ nn_scratch = {row['pytorch_over_nn_scratch']:.2f}"
-                    if "pytorch_over_nn_scratch" in row
-                    else ""
-                )
-            )
-    if "nielsen" in b:
-        r = b["nielsen"]
-        lines.append(
-            f"nielsen     network.py {min(r['nielsen']['seconds']):.2f} s/epoch, "
-            f"nn_scratch {min(r['nn_scratch']['seconds']):.2f} s/epoch (÷ {r['nielsen_over_nn_scratch']:.1f}); "
-            f"test acc {r['nielsen']['test_accuracy']} vs {r['nn_scratch']['test_accuracy']}"
-        )
-    if "memory" in b:
-        for dtype, r in b["memory"].items():
-            if not isinstance(r, dict):  # wall_seconds
-                continue
-            for work, row in r["work"].items():
-                lines.append(
-                    f"memory      {dtype} {work:22} peak extra {row['tracemalloc_peak_extra_bytes'] / 1e6:7.1f} MB "
-                    f"({row['tracemalloc_peak_extra_over_X']:.3f} × X of {r['X_bytes'] / 1e6:.1f} MB)"
-                )
-    if "full_batch" in b:
-        for dtype, r in b["full_batch"]["x_read_limit"].items():
-            lines.append(
-                f"full_batch  X read by the two products, {dtype}: {r['gb_per_second']:.1f} GB/s, "
-                f"{r['gflops_per_second']:.1f} GFLOP/s"
-            )
-        lines += [f"full_batch  {k:20} {v * 1e3:8.1f} ms" for k, v in b["full_batch"]["best_seconds"].items()]
-        lines += [f"full_batch  {k} = {v:.2f}" for k, v in b["full_batch"]["ratios"].items()]
-        lines.append(
-            f"full_batch  float64 equivalence: {b['full_batch']['equivalence_float64']['max_relative_difference']}"
-        )
-    if "wide" in b:
-        for peer, info in b["wide"]["peers"].items():
-            if "best" in info:
-                lines.append(
-                    f"wide        {peer:11} {info['best']['seconds']:8.3f} s/epoch  "
-                    f"{info['gflops_per_second']:.1f} GFLOP/s"
-                )
-    if "scaling" in b:
-        for row in b["scaling"]["by_width"] + b["scaling"]["by_examples"]:
-            lines.append(
-                f"scaling     width {row['width']:5} m {row['m']:6}  {row['seconds']:7.3f} s  "
-                f"{row['gflops_per_second']:6.1f} GFLOP/s"
-            )
-    if "accuracy" in b:
-        for r in [b["accuracy"]["wide"], *b["accuracy"]["small"]["runs"]]:
-            label = "-".join(map(str, r["recipe"]["layer_sizes"])) + f" seed {r['recipe']['seed']}"
-            lines.append(f"accuracy    {label:22} {r['training_seconds']:7.1f} s  test acc {r['test_accuracy']:.4f}")
-    for name, met in report["targets_met"].items():
-        lines.append(f"targets     {name}: {met}")
+    """The report in a few lines for the terminal: each benchmark's headline numbers, the targets, the notes."""
+    m = report["machine"]
+    lines = [f"machine: {m['cpu']}, {m['cores']} cores, load {m['load_average_start']}"]
+    for name, result in report["benchmarks"].items():
+        lines += SUMMARY_LINES[name](result)
+    lines += [f"targets     {name}: {met}" for name, met in report["targets_met"].items()]
     lines += [f"note: {n}" for n in report["notes"][1:]]
     return "\n".join(lines)
 
@@ -373,13 +391,14 @@ def main(argv=None) -> int:
         "--threads", type=lambda s: tuple(int(n) for n in s.split(",")), help="thread limits to try, e.g. 1,2"
     )
     args = parser.parse_args(argv)
+    args.argv = argv
     for name in args.only or ():
         if name not in BENCHMARKS:
             parser.error(f"--only: unknown benchmark {name!r}; choose from {', '.join(BENCHMARKS)}")
     # A smoke run never overwrites the measurements the site plots.
     args.out = args.out or (QUICK_OUT if args.quick else DEFAULT_OUT)
     report = run(args)
-    write_json(report, args.out)
+    write_json(args.out, report)
     print(summary(report))
     print(f"wrote {args.out}")
     return 0

@@ -14,9 +14,9 @@ import time
 
 import numpy as np
 
-from common import threads, timed
+from benchmarks.common import threads, timed
+from benchmarks.speed import mlp_flops
 from nn_scratch import Network, backward_prop, cross_entropy, forward_prop, get_predictions, sgd, train_step
-from speed import mlp_flops
 
 PHASES = ("batch copy", "forward", "backward", "loss", "accuracy", "update")
 

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-import tutorial_reference as tutorial
-from common import optional, threads, timed
-from nn_scratch import Network, gradient_descent, init_params, train_step
-from nn_scratch.network import matmul_flops
-from peers import (
+from benchmarks import tutorial_reference as tutorial
+from benchmarks.common import optional, threads, timed
+from benchmarks.peers import (
     sklearn_accuracy,
     sklearn_model,
     torch_accuracy,
@@ -25,6 +23,8 @@ from peers import (
     train_sklearn,
     train_torch,
 )
+from nn_scratch import Network, gradient_descent, init_params, train_step
+from nn_scratch.network import matmul_flops
 
 NOT_INSTALLED = "{} is not installed (pip install -e '.[bench]'); this peer was skipped"
 

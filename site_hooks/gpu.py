@@ -47,7 +47,7 @@ def gpu_result(gpu: dict | None, cpu_seconds: float) -> str:
         return (
             "**Not measured yet.** No GPU run of this network has been committed: "
             f"`docs/{GPU_RUN}` does not exist, so this page gives no GPU time and no GPU accuracy. "
-            "On a machine with an NVIDIA GPU, `python benchmarks/gpu_check.py` writes it."
+            "On a machine with an NVIDIA GPU, `python -m benchmarks.gpu_check` writes it."
         )
     rows = [
         "| library | GPU | dtype | iterations | wall time | test accuracy | CPU time ÷ GPU time |",

@@ -1,6 +1,6 @@
 """MkDocs hook: the pitfalls page, written from the measurements of ``docs/data/pitfalls.json``.
 
-``python benchmarks/pitfalls.py`` trains the 784-10-10 network with each
+``python -m benchmarks.pitfalls`` trains the 784-10-10 network with each
 pitfall (several seeds, the tutorials' setting) and classifies what it does:
 ``crashes``, ``nonfinite``, ``costs``, ``gains`` or ``no_effect``. The build
 never retrains (the runs take minutes); this hook
@@ -37,7 +37,7 @@ def load(path: Path = DATA) -> dict:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise PluginError(f"{path} is missing: run `python benchmarks/pitfalls.py --out {path}`") from None
+        raise PluginError(f"{path} is missing: run `python -m benchmarks.pitfalls --out {path} --jobs 2`") from None
 
 
 def _setting(report: dict, name: str) -> str:
@@ -162,7 +162,7 @@ def order_sections(markdown: str, results: dict) -> str:
         unknown = [k for k in keys if k not in results]
         if unknown:
             raise PluginError(
-                f"docs/{PAGE} shows pitfalls {unknown} that {DATA.name} does not measure: rerun benchmarks/pitfalls.py"
+                f"docs/{PAGE} shows pitfalls {unknown} that {DATA.name} does not measure: rerun python -m benchmarks.pitfalls"
             )
         named.update(keys)
         measured.append((min(effect(results, k) for k in keys), section))

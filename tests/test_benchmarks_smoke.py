@@ -21,7 +21,6 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-RUN = REPO / "benchmarks" / "run.py"
 ALL = {"time_to_92", "step", "full_batch", "wide", "nielsen", "memory", "scaling", "accuracy"}
 
 
@@ -31,7 +30,7 @@ def _run(tmp_path, mnist_folder, *args, pythonpath=None):
     if pythonpath:
         env["PYTHONPATH"] = os.pathsep.join([str(pythonpath), env.get("PYTHONPATH", "")])
     proc = subprocess.run(
-        [sys.executable, str(RUN), "--quick", "--out", str(out), *args],
+        [sys.executable, "-m", "benchmarks.run", "--quick", "--out", str(out), *args],
         cwd=REPO,
         env=env,
         capture_output=True,
@@ -101,6 +100,17 @@ def test_quick_run_writes_complete_json(tmp_path, mnist_folder):
     for run in runs:
         assert _positive(run["training_seconds"]) and len(run["curve"]) == run["recipe"]["epochs"]
         assert 0.1 < run["test_accuracy"] <= 1
+        # The test set is scored once, after training: the curve holds the training loss only.
+        assert all(set(point) == {"epoch", "train_loss"} for point in run["curve"])
+    # The recipes are the validation search's winners, not chosen here.
+    chosen = json.loads((REPO / "docs" / "data" / "recipes.json").read_text())["searches"]
+    wide, small = b["accuracy"]["wide"], b["accuracy"]["small"]["runs"][0]
+    assert wide["recipe"]["weight_decay"] == chosen["wide"]["recipe"]["weight_decay"]
+    assert small["inputs"] == chosen["small"]["recipe"].get("inputs", "pixels")
+    assert small["recipe"]["alpha"] == chosen["small"]["recipe"]["alpha"]
+    race_recipe = {k: race["recipe"][k] for k in ("epochs", "batch_size", "alpha")}
+    assert race_recipe == {k: chosen["time_to_92"]["recipe"][k] for k in race_recipe}
+    assert report["provenance"]["command"].startswith("python -m benchmarks.run --quick")
     assert b["accuracy"]["small"]["best_test_accuracy"] == max(r["test_accuracy"] for r in runs[1:])
 
 
@@ -120,7 +130,7 @@ def test_missing_peers_are_skipped_with_a_note(tmp_path, mnist_folder):
 
 def test_unknown_benchmark_is_refused(tmp_path):
     proc = subprocess.run(
-        [sys.executable, str(RUN), "--only", "nope", "--out", str(tmp_path / "x.json")],
+        [sys.executable, "-m", "benchmarks.run", "--only", "nope", "--out", str(tmp_path / "x.json")],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -130,18 +140,16 @@ def test_unknown_benchmark_is_refused(tmp_path):
     assert not (tmp_path / "x.json").exists()
 
 
-@pytest.mark.parametrize("module", ["common", "speed", "accuracy", "tutorial_reference", "memory"])
+@pytest.mark.parametrize(
+    "module", ["common", "speed", "accuracy", "tutorial_reference", "memory", "provenance", "recipes"]
+)
 def test_benchmark_doctests_pass(module):
     import doctest
     import importlib
 
     import numpy as np
 
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    try:
-        result = doctest.testmod(importlib.import_module(module), extraglobs={"np": np})
-    finally:
-        sys.path.remove(str(REPO / "benchmarks"))
+    result = doctest.testmod(importlib.import_module(f"benchmarks.{module}"), extraglobs={"np": np})
     assert result.attempted > 0 and result.failed == 0
 
 
@@ -168,17 +176,36 @@ def test_committed_results_fill_every_field_of_the_performance_page():
     # A schema-1 file predates the step, nielsen and memory benchmarks; the page says so for each.
     assert report["quick"] is False
     assert set(report["benchmarks"]) == ALL if report["schema"] >= 2 else set(report["benchmarks"]) < ALL
-    fields = hook.tables(report)
+    search = hook.load_search()  # docs/data/recipes.json: the validation search that chose the recipes
+    fields = hook.tables(report, search)
     page = (REPO / "docs" / "performance.md").read_text()
     hook._results["fields"] = fields
     filled = hook.fields.fill(page, "performance.md")  # raises on a field the hook does not compute
     assert "{{" not in filled and "perf." not in filled
     assert report["machine"]["cpu"] in filled and report["machine"]["date_utc"] in filled
-    pngs = hook.figures(report)
-    assert set(pngs) == {"races.png", "scaling.png", "breakdown.png", "accuracy.png"}
+    # Every candidate of every search is on the page, with its validation accuracy.
+    for name in ("time_to_92", "small", "wide"):
+        for candidate in search["searches"][name]["candidates"]:
+            assert (
+                hook._pct(candidate["validation_accuracy"][0])
+                in fields[f"{'race' if name == 'time_to_92' else name}_candidates"]
+            )
+    pngs = hook.figures(report, search)
+    assert set(pngs) == {"races.png", "scaling.png", "breakdown.png", "validation.png"}
     assert all(png.startswith(b"\x89PNG\r\n\x1a\n") for png in pngs.values())
     for name in pngs:
         assert f"assets/performance/{name}" in page
+
+
+def test_the_page_says_when_the_benchmark_run_did_not_train_the_chosen_recipe():
+    hook = _performance_hook()
+    report, search = hook.load_report(), hook.load_search()
+    chosen = search["searches"]["time_to_92"]["recipe"]
+    race = report["benchmarks"]["time_to_92"]
+    race["recipe"] = {**chosen, "seed": 0}
+    assert "predates this choice" not in hook.search_fields(search, report["benchmarks"])["race_how_chosen"]
+    race["recipe"] = {**chosen, "alpha": 2 * chosen["alpha"], "seed": 0}
+    assert "predates this choice" in hook.search_fields(search, report["benchmarks"])["race_how_chosen"]
 
 
 def test_performance_hook_refuses_a_quick_run(tmp_path):

@@ -1,4 +1,4 @@
-"""benchmarks/gpu_check.py: a clear exit without a GPU, and the JSON the pages read.
+"""benchmarks.gpu_check: a clear exit without a GPU, and the JSON the pages read.
 
 The real run needs a CUDA GPU. Here the script runs on this machine as it is
 (no GPU: it must say so, exit with status 2 and write nothing), and once with
@@ -17,15 +17,13 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SCRIPT = REPO / "benchmarks" / "gpu_check.py"
 sys.path.insert(0, str(REPO / "site_hooks"))  # where mkdocs runs the hooks: gpu.py registers into fields.py
 COMMITTED = REPO / "docs" / "data" / "biswas-784-500-150-10-gpu.json"
 
 
 @pytest.fixture
 def gpu_check(monkeypatch):
-    monkeypatch.syspath_prepend(str(REPO / "benchmarks"))
-    return importlib.import_module("gpu_check")
+    return importlib.import_module("benchmarks.gpu_check")
 
 
 def test_without_a_gpu_it_says_so_and_writes_nothing(tmp_path, gpu_check):
@@ -33,7 +31,11 @@ def test_without_a_gpu_it_says_so_and_writes_nothing(tmp_path, gpu_check):
         pytest.skip("this machine has a CUDA GPU: the script would run for real")
     out = tmp_path / "gpu.json"
     done = subprocess.run(
-        [sys.executable, str(SCRIPT), "--out", str(out)], cwd=REPO, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "benchmarks.gpu_check", "--out", str(out)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 2
     assert "no CUDA GPU here, so nothing was run or written" in done.stderr

@@ -9,15 +9,11 @@ run on a few thousand real digits must do far better than chance.
 from __future__ import annotations
 
 import doctest
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-
-import nielsen
+from benchmarks import nielsen
 
 
 def _batch(rng, sizes, m):

@@ -9,12 +9,17 @@ mistake here lands at least a thousand times above it.
 from __future__ import annotations
 
 import doctest
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
+from benchmarks import pitfall_variants
+from benchmarks.pitfall_variants import (
+    backward_prop_with,
+    one_hot_sized_by_max,
+    softmax_over_whole_matrix,
+    softmax_without_max,
+)
 from nn_scratch import (
     backward_prop,
     forward_prop,
@@ -26,16 +31,7 @@ from nn_scratch import (
     softmax,
     update_params,
 )
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-import pitfall_variants  # noqa: E402
-from nn_scratch.gradcheck import TOLERANCE  # noqa: E402
-from pitfall_variants import (  # noqa: E402
-    backward_prop_with,
-    one_hot_sized_by_max,
-    softmax_over_whole_matrix,
-    softmax_without_max,
-)
+from nn_scratch.gradcheck import TOLERANCE
 
 GOOD = TOLERANCE  # the project's one pass mark (nn_scratch/gradcheck.py)
 BAD = 1000 * TOLERANCE  # every mistake fails it by three orders of magnitude or more

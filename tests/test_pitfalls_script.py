@@ -1,4 +1,4 @@
-"""benchmarks/pitfalls.py and benchmarks/reproduce_tutorial.py still run, on a small subset, and record provenance."""
+"""benchmarks.pitfalls and benchmarks.reproduce_tutorial still run, on a small subset, and record provenance."""
 
 from __future__ import annotations
 
@@ -7,16 +7,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+from benchmarks import pitfalls
+
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "benchmarks"))
-
-import pitfalls  # noqa: E402  (a script of benchmarks/, importable once its folder is on the path)
 
 
-def _run(script, out, *args, mnist_folder):
+def _run(module, out, *args, mnist_folder):
     cmd = [
         sys.executable,
-        str(REPO / "benchmarks" / script),
+        "-m",
+        module,
         "--out",
         str(out),
         "--data",
@@ -34,7 +34,7 @@ def _run(script, out, *args, mnist_folder):
 
 def test_one_pitfall_one_seed_on_a_subset(tmp_path, mnist_folder):
     report = _run(
-        "pitfalls.py",
+        "benchmarks.pitfalls",
         tmp_path / "p.json",
         "--only",
         "bias_summed_over_matrix",
@@ -50,12 +50,14 @@ def test_one_pitfall_one_seed_on_a_subset(tmp_path, mnist_folder):
     kinds = {(r["pitfall"], r["init"]) for r in report["runs"]}
     assert kinds == {(None, "uniform"), ("bias_summed_over_matrix", "uniform")}
     p = report["provenance"]
-    assert "benchmarks/pitfalls.py" in p["command"] and len(p["data_sha256"]) == 64 and p["finished_utc"]
+    assert (
+        p["command"].startswith("python -m benchmarks.pitfalls ") and len(p["data_sha256"]) == 64 and p["finished_utc"]
+    )
 
 
 def test_a_crash_is_classified_as_one(tmp_path, mnist_folder):
     report = _run(
-        "pitfalls.py",
+        "benchmarks.pitfalls",
         tmp_path / "p.json",
         "--only",
         "dW1_of_shape_10x10",
@@ -77,7 +79,7 @@ def test_the_committed_measurements_cover_every_pitfall():
 
 
 def test_the_tutorial_as_written_on_a_subset(tmp_path, mnist_folder):
-    report = _run("reproduce_tutorial.py", tmp_path / "t.json", "--iterations", "2", mnist_folder=mnist_folder)
+    report = _run("benchmarks.reproduce_tutorial", tmp_path / "t.json", "--iterations", "2", mnist_folder=mnist_folder)
     assert report["training"]["m_as_written"] == 500 + 1000
     run = report["runs"][0]
     assert 0 <= run["as_written_test_accuracy"] <= 1 and 0 <= run["nn_scratch_test_accuracy"] <= 1

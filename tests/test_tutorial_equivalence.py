@@ -10,16 +10,12 @@ the faithful version must show its documented bugs.
 from __future__ import annotations
 
 import doctest
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-
-import tutorial_reference as tutorial  # noqa: E402
-from nn_scratch import Network, backward_prop, forward_prop, gradient_descent, init_params  # noqa: E402
+from benchmarks import tutorial_reference as tutorial
+from nn_scratch import Network, backward_prop, forward_prop, gradient_descent, init_params
 
 RTOL = 1e-12
 

@@ -21,9 +21,16 @@
 # The small network runs when this site is built; the large one is far too
 # slow for that and was run once by a script whose output is committed (see
 # below). The [pitfalls](../../pitfalls/) page measures what the mistakes in
-# many copies of these networks do.
+# many copies of these networks do, and [A better recipe](../better_recipe/)
+# shows how much more the same small network learns with a recipe chosen on a
+# validation split.
+#
+# Every recipe on this page is a tutorial's own, so the test set chooses
+# nothing here: it is scored to report each tutorial's result, and the curves
+# show it during training only to compare with the training set.
 
-# %%
+# %% tags=["collapse"]
+# Imports, and the official MNIST split.
 import json
 import time
 from pathlib import Path
@@ -31,7 +38,7 @@ from pathlib import Path
 import numpy as np
 from IPython.display import HTML, display
 
-from nn_scratch import Network, backward_prop, cross_entropy, forward_prop, gradient_descent, init_params, sgd
+from nn_scratch import Network, backward_prop, cross_entropy, forward_prop, gradient_descent, init_params
 from nn_scratch.data import load_mnist
 from nn_scratch.network import matmul_flops
 from nn_scratch.plots import plot_history
@@ -85,7 +92,8 @@ print(f"training accuracy {zhang_history.train_accuracy[-1]:.2%}, test accuracy 
 # `nn_scratch.gradient_descent` in float64. It takes longer than the site's
 # build allows, so this page reads its committed output:
 
-# %%
+# %% tags=["collapse"]
+# Print the committed run of the tutorial's own code: settings, per-seed results, provenance.
 as_written = json.loads(repo_file("docs/data/tutorial-784-10-10.json").read_text(encoding="utf-8"))
 tw, tp = as_written["training"], as_written["provenance"]
 print(
@@ -133,7 +141,8 @@ print(f"  spread {chunks.min():.1%} – {chunks.max():.1%}; on all 10,000 images
 # reads its output, `docs/data/biswas-784-500-150-10.json`. How, when and where
 # it was produced:
 
-# %%
+# %% tags=["collapse"]
+# The FLOP count of one iteration, and the committed run's provenance.
 sizes = (784, 500, 150, 10)
 flops = matmul_flops(sizes, X_train.shape[1])  # W A forward, dZ Aᵀ and Wᵀ dZ backward; 2 FLOPs per multiply-add
 print(f"one full-batch iteration of 784-500-150-10: about {flops / 1e9:.0f} GFLOP of matrix products")
@@ -171,7 +180,8 @@ if biswas["status"] != "complete":
 # float64, and writes `docs/data/biswas-784-500-150-10-gpu.json`; this cell
 # reads that file if it has been committed.
 
-# %%
+# %% tags=["collapse"]
+# The GPU runs' table, if docs/data/biswas-784-500-150-10-gpu.json is committed.
 gpu_path = repo_file("docs/data/biswas-784-500-150-10.json").with_name("biswas-784-500-150-10-gpu.json")
 if gpu_path.is_file():
     gpu = json.loads(gpu_path.read_text(encoding="utf-8"))
@@ -210,7 +220,8 @@ else:
 # lines are the training set, dashed lines the official test set.
 
 
-# %%
+# %% tags=["collapse"]
+# Plot both tutorials' curves: the script's history in the keys of History.to_dict().
 def history_from_json(h: dict) -> dict:
     """The script's history, in the keys of ``History.to_dict()`` (one full-batch iteration = one epoch)."""
     return {
@@ -271,63 +282,6 @@ print(
 )
 
 # %% [markdown]
-# ## A better recipe for the same small network
-#
-# The 784-10-10 network can do much better than the tutorials' training makes
-# it. Three changes, all in `nn_scratch`:
-#
-# - **He initialisation** (`init="he"`): weights $\mathcal N(0, 2/n_{\text{in}})$ and
-#   zero biases, so the scale of the activations is kept from layer to layer
-#   instead of starting with $\mathrm{U}(-0.5, 0.5)$, which for 784 inputs is
-#   almost six times larger;
-# - **mini-batch SGD**: a small batch of images per step, so one pass over
-#   the data makes hundreds of updates instead of one;
-# - **momentum** $\mu = 0.9$, which smooths the noisy mini-batch directions.
-#
-# It trains for a few epochs (passes over the training set; the recipe is
-# printed below), against the hundreds of full-batch iterations above.
-
-# %%
-BETTER = dict(alpha=0.05, epochs=5, batch_size=64, momentum=0.9)
-
-print(
-    f"weight std: U(-0.5, 0.5) {np.sqrt(1 / 12):.3f}, He for 784 inputs {np.sqrt(2 / 784):.3f} "
-    f"(ratio {np.sqrt(1 / 12) / np.sqrt(2 / 784):.1f})"
-)
-better = Network((784, 10, 10), init="he", seed=0)
-start = time.perf_counter()
-# 938 steps per epoch = 7 × 134: log 7 times per epoch, the last time at the very end
-better_history = sgd(better, X_train, Y_train, **BETTER, seed=0, log_every=134, X_val=X_test, Y_val=Y_test)
-better_seconds = time.perf_counter() - start
-print(f"{BETTER['epochs']} epochs in {better_seconds:.1f} s on the build machine")
-better_train, better_test = better.accuracy(X_train, Y_train), better.accuracy(X_test, Y_test)
-print(f"training accuracy {better_train:.2%}, test accuracy {better_test:.2%}")
-
-# %% [markdown]
-# Both runs of the 784-10-10 network against the number of passes over the
-# training set, on a logarithmic axis (the SGD curves start after a seventh of
-# an epoch, the full-batch ones after the first logged iteration; the SGD
-# training curve is the average over the batches since the previous point):
-
-
-# %%
-def without_step_0(h: dict) -> dict:
-    return {k: v[1:] if isinstance(v, list) else v for k, v in h.items()}
-
-
-fig = plot_history(
-    {
-        "Zhang: U(−0.5, 0.5), full batch, α = 0.1": without_step_0(zhang_history.to_dict()),
-        f"He, SGD batch 64, momentum 0.9, α = {BETTER['alpha']}": better_history,
-    },
-    x="epoch",
-    val_label="test",
-    title="The same 784-10-10 network, two recipes",
-)
-for ax in fig.axes:
-    ax.set_xscale("log")
-
-# %% [markdown]
 # ## All results, on the official test set
 
 
@@ -361,15 +315,6 @@ table = [
         f"{biswas['reported_test_accuracy']:.2%} test",
         pct(biswas["result"]["train_accuracy"]),
         pct(biswas["result"]["test_accuracy"]),
-    ),
-    (
-        "this package: a better recipe",
-        "784-10-10, He",
-        f"SGD, batch {BETTER['batch_size']}, momentum {BETTER['momentum']}, α = {BETTER['alpha']}, "
-        f"{BETTER['epochs']} epochs",
-        "—",
-        pct(better_train),
-        pct(better_test),
     ),
 ]
 header = ("source", "network", "training", "reported", "train accuracy here", "official test accuracy here")
