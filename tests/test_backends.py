@@ -14,9 +14,7 @@ The tests marked ``cuda`` run the same comparisons on a GPU (CuPy,
 
 from __future__ import annotations
 
-import importlib
-import os
-
+import needs
 import numpy as np
 import pytest
 
@@ -27,14 +25,8 @@ BACKENDS = ["array_api_strict", "torch"]
 
 
 def _library(name: str):
-    """Import a test dependency; missing, it fails in CI and skips on a developer's machine."""
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        message = f"{name} is not installed (python -m pip install -e '.[test]')"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+    """Import a test dependency; missing, it fails in CI and skips on a developer's machine (tests/needs.py)."""
+    return needs.library(name)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -261,7 +253,9 @@ def _cuda_libraries():
         else:
             found.append(pytest.param(None, id="torch.cuda", marks=pytest.mark.skip("torch.cuda: no CUDA GPU")))
     except ImportError:
-        found.append(pytest.param(None, id="torch.cuda", marks=pytest.mark.skip("torch is not installed")))
+        found.append(
+            pytest.param(None, id="torch.cuda", marks=pytest.mark.skip(f"torch is not installed: {needs.HOW['torch']}"))
+        )
     try:
         import cupy
 
