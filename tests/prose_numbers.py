@@ -65,7 +65,8 @@ ALLOWLIST = REPO / "tests" / "prose_allowlist.toml"
 
 # Thousands separators: a comma, a (thin, no-break) space, LaTeX's \, and {,}, and their HTML entities.
 _SEP = r"(?:,|[ \u00a0\u2009\u202f]|\\,|\{,\}|&nbsp;|&#8239;|&thinsp;)"
-_GROUPED = rf"\d{{1,3}}(?:{_SEP}\d{{3}})+(?![\d])"
+# Not a list of numbers: "784,128,10" (layer sizes) is no thousands grouping.
+_GROUPED = rf"\d{{1,3}}(?:{_SEP}\d{{3}})+(?!\d|,\d)"
 # Not inside a word or a longer number, not the second factor of a shape ("28 × 28 images"), and not the
 # last group of a space-grouped number ("7 960" is one number, never "960").
 _BEFORE = r"(?<![\w.,/^{_-])(?<!×\s)(?<!×)(?<!\d[ \u00a0\u2009\u202f])(?<!\d\\,)(?<!\d\{,\})"

@@ -91,6 +91,7 @@ def test_scanner_fails_on_a_hand_typed_number(typed, tmp_path):
 
 def test_a_space_grouped_number_is_read_whole():
     assert [f.number for f in scan_text("It has 7 960 numbers and 7 960 parameters.")] == ["7 960", "7 960 parameters"]
+    assert scan_text("Layer sizes 784,128,10 are a list.") == []
 
 
 @pytest.mark.parametrize(
