@@ -11,9 +11,10 @@ Where prose lives (``prose_files``):
 
 * every docs page (``docs/**/*.md``) and ``README.md``;
 * the Markdown cells of every notebook (``docs/notebooks/*.py``), and the text
-  its code writes into the page: the literal parts of the strings passed to
-  ``Markdown``, ``print``, ``display`` or ``HTML`` (in an f-string, each
-  ``{value}`` is computed and skipped; the words typed around it are prose);
+  its code writes into the page: the literal parts of its strings, which
+  become ``Markdown(...)``, printed lines, figure titles and table cells (in
+  an f-string, each ``{value}`` is computed and skipped; the words typed
+  around it are prose);
 * the docstrings of ``nn_scratch`` that the API reference renders (public
   modules, classes, functions; doctest lines are code and skipped);
 * the strings in ``site_hooks/*.py`` from which the hooks write pages
@@ -326,20 +327,17 @@ def _string_text(node: ast.AST) -> str | None:
     return None
 
 
-_WRITERS = {"Markdown", "print", "display", "HTML"}
+def generated_strings(source: str) -> list[tuple[str, int]]:
+    """The literal text of every string in ``source`` but its docstrings, with its line.
 
-
-def _callee(call: ast.Call) -> str:
-    return call.func.id if isinstance(call.func, ast.Name) else getattr(call.func, "attr", "")
-
-
-def generated_strings(source: str, writers: set[str] | None = _WRITERS) -> list[tuple[str, int]]:
-    """The literal text of the strings passed to ``writers`` (all strings but docstrings if None), with lines.
+    In a notebook these are what its code writes where the reader sees it — ``Markdown``, ``print``,
+    figure titles, table cells; in a hook, the pages it writes. An f-string's ``{value}`` parts are
+    computed and read as ``{…}``.
 
     Examples
     --------
-    >>> generated_strings("print(f'took {t:.1f} s over 3 epochs')\\nx = '5 ms'")
-    [('took {…} s over 3 epochs', 1)]
+    >>> generated_strings("'Doc: 3 s.'\\nprint(f'took {t:.1f} s over 3 epochs')\\nx = '5 ms'")
+    [('took {…} s over 3 epochs', 2), ('5 ms', 3)]
     """
     tree = ast.parse(source)
     docstrings = {
@@ -349,25 +347,13 @@ def generated_strings(source: str, writers: set[str] | None = _WRITERS) -> list[
         and node.body
         and isinstance(node.body[0], ast.Expr)
     }
-    if writers is None:
-        nodes = [n for n in ast.walk(tree) if isinstance(n, ast.Constant | ast.JoinedStr) and id(n) not in docstrings]
-    else:
-        calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and _callee(n) in writers]
-        nodes = [
-            n
-            for call in calls
-            for arg in call.args
-            for n in ast.walk(arg)
-            if isinstance(n, ast.Constant | ast.JoinedStr)
-        ]
+    nodes = [n for n in ast.walk(tree) if isinstance(n, ast.Constant | ast.JoinedStr) and id(n) not in docstrings]
     # An f-string's parts and format specs are read through the f-string itself.
     inner = {id(v) for n in nodes if isinstance(n, ast.JoinedStr) for v in ast.walk(n) if v is not n}
-    nodes = [n for n in nodes if id(n) not in inner]
-    seen, out = set(), []
+    out = []
     for node in sorted(nodes, key=lambda n: (n.lineno, n.col_offset)):
         text = _string_text(node)
-        if text and id(node) not in seen:
-            seen.add(id(node))
+        if text and id(node) not in inner:
             out.append((text, node.lineno))
     return out
 
@@ -432,7 +418,7 @@ def _scan_pieces(pieces: list[tuple[str, int]], rel: str) -> list[Finding]:
 def scan_file(path: Path, kind: str | None = None) -> list[Finding]:
     """The typed-in numbers of one file, read as ``kind`` (by default, from where the file lives).
 
-    ``page`` (Markdown), ``notebook`` (Markdown cells and the text the code writes), ``docstrings``
+    ``page`` (Markdown), ``notebook`` (Markdown cells and the code's strings), ``docstrings``
     (``nn_scratch``), ``hook`` (every string literal but docstrings, ``site_hooks``).
     """
     rel = path.relative_to(REPO).as_posix() if path.is_relative_to(REPO) else str(path)
@@ -446,7 +432,7 @@ def scan_file(path: Path, kind: str | None = None) -> list[Finding]:
     if kind == "docstrings":
         return _scan_pieces([(blank_literal_blocks(text), line) for text, line in docstrings(source)], rel)
     if kind == "hook":
-        return _scan_pieces(generated_strings(source, writers=None), rel)
+        return _scan_pieces(generated_strings(source), rel)
     raise ValueError(f"unknown kind {kind!r} for {rel}")
 
 

@@ -133,11 +133,16 @@ def test_scanner_reads_a_notebooks_markdown_cells_and_the_text_its_code_writes(t
         "# %% [markdown]\n# # Title\n\n# %%\nn = 5000\n"
         "display(Markdown(f'reached {acc:.1%} after 500 iterations'))\n"
         "print(f'on 5,000 training images, the loss is {loss:.2f}')\n"
-        "print('x', f'{n:,} training images')  # a computed count is fine\n",
+        "print('x', f'{n:,} training images')  # a computed count is fine\n"
+        "fig = plot_digits(X[:, :n], title='The first 20 training images')\n",
         encoding="utf-8",
     )
     found = scan_file(notebook)
-    assert [(f.line, f.number) for f in found] == [(6, "500 iterations"), (7, "5,000 training images")]
+    assert [(f.line, f.number) for f in found] == [
+        (6, "500 iterations"),
+        (7, "5,000 training images"),
+        (9, "20 training images"),
+    ]
 
 
 def test_scanner_reads_the_docstrings_the_api_reference_renders(tmp_path):
