@@ -77,7 +77,7 @@ def axe_version(script: Path) -> str:
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     js = Path(folder) / "axe.min.js"
-    ...     _ = js.write_text("/*! axe v4.12.1\n * Copyright", encoding="utf-8")
+    ...     _ = js.write_text("/*! axe v4.12.1\\n * Copyright", encoding="utf-8")
     ...     axe_version(js)
     'axe v4.12.1'
     """
