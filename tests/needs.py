@@ -35,6 +35,8 @@ HOW = {
     "axe_playwright_python": "python -m pip install -e '.[test]'",
     "node": "install Node.js so that `node` is on PATH (Debian: apt-get install nodejs)",
     "chromium": "install Chromium at /usr/bin/chromium (Debian: apt-get install chromium)",
+    "cupy": "python -m pip install -e '.[gpu]' (CuPy for CUDA 12), on a machine with an NVIDIA GPU",
+    "cuda": "run on a machine with an NVIDIA GPU and its driver (benchmarks/gpu_check.py runs these tests there)",
 }
 
 

@@ -251,7 +251,11 @@ def _cuda_libraries():
         if torch.cuda.is_available():
             found.append(pytest.param((torch, "cuda"), id="torch.cuda"))
         else:
-            found.append(pytest.param(None, id="torch.cuda", marks=pytest.mark.skip("torch.cuda: no CUDA GPU")))
+            found.append(
+                pytest.param(
+                    None, id="torch.cuda", marks=pytest.mark.skip(f"torch.cuda: no CUDA GPU here; {needs.HOW['cuda']}")
+                )
+            )
     except ImportError:
         found.append(
             pytest.param(None, id="torch.cuda", marks=pytest.mark.skip(f"torch is not installed: {needs.HOW['torch']}"))
@@ -261,11 +265,17 @@ def _cuda_libraries():
 
         ok = cupy.cuda.runtime.getDeviceCount() > 0
     except ImportError:
-        found.append(pytest.param(None, id="cupy", marks=pytest.mark.skip("CuPy is not installed (no GPU here)")))
+        found.append(
+            pytest.param(None, id="cupy", marks=pytest.mark.skip(f"CuPy is not installed: {needs.HOW['cupy']}"))
+        )
     except Exception as err:  # CuPy without a driver or a device raises its own CUDA errors
-        found.append(pytest.param(None, id="cupy", marks=pytest.mark.skip(f"CuPy finds no CUDA GPU: {err}")))
+        found.append(
+            pytest.param(
+                None, id="cupy", marks=pytest.mark.skip(f"CuPy finds no CUDA GPU ({err}); {needs.HOW['cuda']}")
+            )
+        )
     else:
-        marks = [] if ok else [pytest.mark.skip("CuPy finds no CUDA GPU")]
+        marks = [] if ok else [pytest.mark.skip(f"CuPy finds no CUDA GPU; {needs.HOW['cuda']}")]
         found.append(pytest.param((cupy, None), id="cupy", marks=marks))
     return found
 
