@@ -24,7 +24,7 @@ What counts as a typed number (the rules, each tested in
 ``tests/test_prose_numbers.py``):
 
 * a number followed by a unit — ``%`` (also ``\\%`` in maths), points,
-  GFLOP(/s), kB/MB/GB, ms, µs, s/seconds/minutes/hours, ``×``/"times"/``x``
+  GFLOP(/s), kB/MB/GB, ms, µs, s/seconds/minutes/hours, ``×``/"times"
   (as in "3.5× faster") — or by a count noun (parameters, weights, steps,
   iterations, epochs, images, examples, digits, units, …), either at once or
   after up to three words that are not function words ("the first 10,000
