@@ -2,7 +2,8 @@
 
 ``mnist`` loads the official data set once per session. Where the files are
 missing it skips on a developer's machine but *fails* in CI (``CI`` set), so a
-green CI run always means the MNIST tests really ran.
+green CI run always means the MNIST tests really ran: the one rule of
+``tests/needs.py``, which every guard of the suite uses.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import os
 from pathlib import Path
 
 import pytest
+from needs import unavailable
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_MNIST_DIR = REPO.parent / "shared" / "data" / "mnist"
@@ -19,15 +21,6 @@ DEFAULT_MNIST_DIR = REPO.parent / "shared" / "data" / "mnist"
 def mnist_dir() -> Path:
     """Folder holding the four official MNIST files, for the tests."""
     return Path(os.environ.get("NN_SCRATCH_DATA") or DEFAULT_MNIST_DIR)
-
-
-def in_ci() -> bool:
-    """Whether the tests run in CI: ``CI`` set to anything but empty, 0, false or no.
-
-    The same rule as the site build's (``site_hooks/jupyter_exec.in_ci``), so
-    ``CI=false`` means "not CI" to both.
-    """
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
 def require_mnist_files() -> Path:
@@ -40,10 +33,7 @@ def require_mnist_files() -> Path:
     ]
     missing = [n for n in names if not (folder / n).exists() and not (folder / f"{n}.gz").exists()]
     if missing:
-        message = f"MNIST files {missing} not found in {folder} (set NN_SCRATCH_DATA)"
-        if in_ci():
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable(f"MNIST files {missing} not found in {folder}: set NN_SCRATCH_DATA to the folder that holds them")
     return folder
 
 

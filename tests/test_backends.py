@@ -14,9 +14,7 @@ The tests marked ``cuda`` run the same comparisons on a GPU (CuPy,
 
 from __future__ import annotations
 
-import importlib
-import os
-
+import needs
 import numpy as np
 import pytest
 
@@ -27,14 +25,8 @@ BACKENDS = ["array_api_strict", "torch"]
 
 
 def _library(name: str):
-    """Import a test dependency; missing, it fails in CI and skips on a developer's machine."""
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        message = f"{name} is not installed (python -m pip install -e '.[test]')"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+    """Import a test dependency; missing, it fails in CI and skips on a developer's machine (tests/needs.py)."""
+    return needs.library(name)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -271,19 +263,31 @@ def _cuda_libraries():
         if torch.cuda.is_available():
             found.append(pytest.param((torch, "cuda"), id="torch.cuda"))
         else:
-            found.append(pytest.param(None, id="torch.cuda", marks=pytest.mark.skip("torch.cuda: no CUDA GPU")))
+            found.append(
+                pytest.param(
+                    None, id="torch.cuda", marks=pytest.mark.skip(f"torch.cuda: no CUDA GPU here; {needs.HOW['cuda']}")
+                )
+            )
     except ImportError:
-        found.append(pytest.param(None, id="torch.cuda", marks=pytest.mark.skip("torch is not installed")))
+        found.append(
+            pytest.param(None, id="torch.cuda", marks=pytest.mark.skip(f"torch is not installed: {needs.HOW['torch']}"))
+        )
     try:
         import cupy
 
         ok = cupy.cuda.runtime.getDeviceCount() > 0
     except ImportError:
-        found.append(pytest.param(None, id="cupy", marks=pytest.mark.skip("CuPy is not installed (no GPU here)")))
+        found.append(
+            pytest.param(None, id="cupy", marks=pytest.mark.skip(f"CuPy is not installed: {needs.HOW['cupy']}"))
+        )
     except Exception as err:  # CuPy without a driver or a device raises its own CUDA errors
-        found.append(pytest.param(None, id="cupy", marks=pytest.mark.skip(f"CuPy finds no CUDA GPU: {err}")))
+        found.append(
+            pytest.param(
+                None, id="cupy", marks=pytest.mark.skip(f"CuPy finds no CUDA GPU ({err}); {needs.HOW['cuda']}")
+            )
+        )
     else:
-        marks = [] if ok else [pytest.mark.skip("CuPy finds no CUDA GPU")]
+        marks = [] if ok else [pytest.mark.skip(f"CuPy finds no CUDA GPU; {needs.HOW['cuda']}")]
         found.append(pytest.param((cupy, None), id="cupy", marks=marks))
     return found
 

@@ -9,11 +9,10 @@ own rounding is ~1e-6), and the predicted digit exactly.
 """
 
 import json
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
+import needs
 import numpy as np
 import pytest
 
@@ -44,12 +43,7 @@ process.stdout.write(JSON.stringify({ columns, drawings }));
 
 @pytest.fixture(scope="module")
 def node(tmp_path_factory):
-    exe = shutil.which("node")
-    if exe is None:
-        message = "Node.js (`node`) is needed to run the draw page's JavaScript"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+    exe = needs.node()  # runs the draw page's JavaScript
     driver = tmp_path_factory.mktemp("node") / "driver.js"
     driver.write_text(DRIVER, encoding="utf-8")
 

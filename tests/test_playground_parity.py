@@ -20,12 +20,11 @@
 """
 
 import json
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import needs
 import numpy as np
 import pytest
 from mkdocs.exceptions import PluginError
@@ -71,12 +70,7 @@ process.stdout.write(JSON.stringify(out));
 
 @pytest.fixture(scope="module")
 def node(tmp_path_factory):
-    exe = shutil.which("node")
-    if exe is None:
-        message = "Node.js (`node`) is needed to run the Playground's JavaScript"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+    exe = needs.node()  # runs the Playground's JavaScript
     folder = tmp_path_factory.mktemp("node")
     driver = folder / "driver.js"
     driver.write_text(DRIVER, encoding="utf-8")

@@ -10,6 +10,7 @@
 # cannot tell. The runs use mini-batch SGD with momentum through
 # `nn_scratch.sgd`; the recipe is printed below. Sentences that quote a
 # number are printed by the code that computes it.
+# [Download the notebook (.ipynb)](pitfalls_effects.ipynb) to run it yourself.
 
 # %%
 import sys

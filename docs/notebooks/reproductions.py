@@ -11,6 +11,7 @@
 # images, **tested on the official test set**, which plays no part in
 # training. For the 784-10-10 tutorial it also shows what the tutorial's own
 # code, bugs included, produced from the same starting weights.
+# [Download the notebook (.ipynb)](reproductions.ipynb) to run it yourself.
 #
 # | source | network | training | reported |
 # |---|---|---|---|

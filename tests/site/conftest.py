@@ -18,7 +18,7 @@
   ``page.bad_responses`` (``"404 http://…"`` for every HTTP error).
 
 Without Chromium or the MNIST files the tests are skipped on a developer's
-machine but fail in CI, like the ``mnist`` fixture.
+machine but fail in CI, like the ``mnist`` fixture (``tests/needs.py``).
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from needs import HOW, in_ci, library, unavailable
 from sitepages import MKDOCS_WARNING
 
 REPO = Path(__file__).resolve().parents[2]
@@ -50,17 +51,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 BUILD_TIMEOUT = 900  # seconds; the budget is 120 s on 2 cores, this only stops a hang
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
-def unavailable(message: str):
-    """Skip on a developer's machine, fail in CI: a green CI run means the test ran."""
-    if in_ci():
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 @dataclass
@@ -191,12 +181,9 @@ def gzip_site_url(built_site) -> str:
 @pytest.fixture(scope="session")
 def browser():
     """Chromium (Debian's /usr/bin/chromium) under Playwright, headless."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("playwright is not installed (pip install -e '.[test]')")
+    sync_playwright = library("playwright.sync_api").sync_playwright
     if not CHROMIUM.exists():
-        unavailable(f"{CHROMIUM} not found (apt-get install chromium)")
+        unavailable(f"{CHROMIUM} not found: {HOW['chromium']}")
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:

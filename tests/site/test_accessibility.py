@@ -1,10 +1,10 @@
 """Accessibility of the built site: axe-core on every page, in light and dark mode; figure descriptions.
 
 axe-core (Deque's rule engine, the one behind Lighthouse's accessibility
-audit) is installed from the npm registry at the version pinned in
-``tests/site/package-lock.json`` (``npm ci`` in ``tests/site``, which
-``.ci/run`` does) and injected into every page the build wrote — pages are
-found in the built folder, so a page added tomorrow is checked too. Its
+audit) comes with the Python package ``axe-playwright-python`` (the ``test``
+extra), which ships it as ``axe.min.js`` — no separate ``npm`` step. The file
+is injected into every page the build wrote — pages are found in the built
+folder, so a page added tomorrow is checked too. Its
 WCAG 2.0 and 2.1 level A and AA rules run in both colour schemes, with
 Material's palette really switched (the test waits for the scheme to be
 applied and checks the page's background); any *serious* or *critical*
@@ -16,15 +16,14 @@ text or nbconvert's placeholder.
 
 from __future__ import annotations
 
-import os
 import time
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
+from needs import library
 from sitepages import html_file
 
-AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+AXE_PACKAGE = "axe_playwright_python"  # pip: axe-playwright-python, pinned in pyproject.toml's test extra
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 FAILING_IMPACTS = ("serious", "critical")
 # Material's palette for each emulated prefers-color-scheme (mkdocs.yml, theme.palette).
@@ -53,6 +52,13 @@ PALETTE = """() => {
 }"""
 
 
+def axe_script() -> Path:
+    """The ``axe.min.js`` inside the installed axe-playwright-python (skipped, or failed in CI, without it)."""
+    script = Path(library(AXE_PACKAGE).__file__).parent / "axe.min.js"
+    assert script.is_file(), f"{script} is missing: the package no longer ships axe-core where this test reads it"
+    return script
+
+
 def built_pages(site: Path) -> list[str]:
     """URLs (relative to the site root) of every HTML page the build wrote, outside assets/."""
     pages = []
@@ -63,6 +69,25 @@ def built_pages(site: Path) -> list[str]:
     return pages
 
 
+def axe_version(script: Path) -> str:
+    """The version line of an ``axe.min.js`` (its first line, ``/*! axe v4.12.1``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     js = Path(folder) / "axe.min.js"
+    ...     _ = js.write_text("/*! axe v4.12.1\\n * Copyright", encoding="utf-8")
+    ...     axe_version(js)
+    'axe v4.12.1'
+    """
+    with script.open(encoding="utf-8") as file:
+        first = file.readline()
+    if not first.startswith("/*! axe v"):
+        raise ValueError(f"{script} does not start with axe-core's version banner: {first[:60]!r}")
+    return first.removeprefix("/*! ").strip()
+
+
 def start_audit(page, url: str, scheme: str) -> None:
     """Open ``url`` in ``scheme``, inject axe and start its WCAG A/AA rules."""
     page.goto(url, wait_until="load")
@@ -71,7 +96,7 @@ def start_audit(page, url: str, scheme: str) -> None:
     palette = page.evaluate(PALETTE)
     dark = palette["luminance"] < 0.05
     assert dark == (scheme == "dark"), f"{url}: the {scheme} scheme is not applied: {palette}"
-    page.add_script_tag(path=str(AXE))
+    page.add_script_tag(path=str(axe_script()))
     page.evaluate(START_AXE, WCAG_TAGS)
 
 
@@ -88,12 +113,7 @@ def describe(url: str, violation: dict) -> str:
 
 
 def test_no_serious_axe_violation_on_any_page(built_site, site_url, browser):
-    if not AXE.exists():
-        # Like the other browser prerequisites: skipped on a developer's machine, a failure in CI.
-        missing = f"{AXE} is missing (npm ci --prefix tests/site)"
-        pytest.fail(missing) if os.environ.get("CI", "").lower() not in ("", "0", "false", "no") else pytest.skip(
-            missing
-        )
+    print(f"\n{axe_version(axe_script())}")
     pages = built_pages(built_site)
     assert len(pages) > 20, pages
     outside, tabs = [], {}
@@ -132,8 +152,7 @@ def test_no_serious_axe_violation_on_any_page(built_site, site_url, browser):
 
 def test_fixes_hold_after_instant_navigation(site_url, new_page):
     """a11y.js runs again for each page Material's instant navigation shows (document$)."""
-    if not AXE.exists():
-        pytest.skip(f"{AXE} is missing (npm ci --prefix tests/site)")  # the test above fails in CI
+    script = axe_script()
     page = new_page(viewport={"width": 1280, "height": 900})
     page.goto(site_url, wait_until="networkidle")  # Material reads sitemap.xml before it takes links over
     page.evaluate("() => { window.__sameDocument = true }")
@@ -146,7 +165,7 @@ def test_fixes_hold_after_instant_navigation(site_url, new_page):
     assert page.locator('article [role="region"]').first.get_attribute("aria-label") == "Scrollable table"
     # Let the resize pass (debounced) settle before the audit.
     page.wait_for_timeout(1000)
-    page.add_script_tag(path=str(AXE))
+    page.add_script_tag(path=str(script))
     page.evaluate(START_AXE, ["wcag2a", "wcag2aa"])
     found = {v["id"]: v["nodes"] for v in audit_result(page)}
     assert "scrollable-region-focusable" not in found and "aria-progressbar-name" not in found, found
