@@ -15,7 +15,7 @@
 
   function kind(el) {
     if (el.matches("table, .md-typeset__table, .md-typeset__scrollwrap") || el.querySelector("table")) return "table";
-    if (el.closest("mjx-container") || el.matches("mjx-container")) return "formula";
+    if (el.closest("mjx-container, .katex-display") || el.querySelector("mjx-container, .katex-display")) return "formula";
     if (el.matches("pre, code") || el.closest("pre")) return "code";
     if (el.closest(".jp-OutputArea")) return "output";
     return "content";

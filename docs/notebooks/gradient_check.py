@@ -42,7 +42,8 @@
 # step crossed a ReLU kink, see [The gradient check's own
 # error](../gradcheck_error/).
 
-# %%
+# %% tags=["collapse"]
+# Imports, and the check's two constants.
 import time
 
 import numpy as np
@@ -81,6 +82,9 @@ for name, error in errors.items():
     shape = str(net.params[name[1:]].shape)
     verdict = "ok" if error < TOLERANCE else "WRONG"
     print(f"{name:4} {shape:10} relative error {error:.2e}  {verdict}")
+FAR_BELOW = 100  # "far below TOLERANCE": at least this many times smaller
+print(f"the largest is {TOLERANCE / max(errors.values()):,.0f} times below TOLERANCE")
+assert max(errors.values()) < TOLERANCE / FAR_BELOW, errors
 
 # %% [markdown]
 # Every relative error is far below `TOLERANCE`:
@@ -98,7 +102,8 @@ for name, error in errors.items():
 # backpropagation written out for two layers, with that bug in it:
 
 
-# %%
+# %% tags=["collapse"]
+# backward_prop written out for two layers, with the bug on the db1 line.
 def backward_prop_broken(params, cache, Y):
     m = Y.shape[0]
     dZ2 = cache["A2"].copy()
@@ -122,6 +127,10 @@ for name, num in numerical.items():
     e_broken = relative_error(broken[name], num)
     flag = "<- fails" if e_broken > TOLERANCE else ""
     print(f"{name:4} {e_right:17.2e} {e_broken:16.2e}  {flag}")
+failing = [name for name in numerical if relative_error(broken[name], numerical[name]) > TOLERANCE]
+print(f"\nfails: {failing}; the correct backprop passes on all four")
+assert failing == ["db1"], failing  # the check points at db1 alone
+assert all(relative_error(right[name], numerical[name]) < TOLERANCE for name in numerical)
 
 # %% [markdown]
 # The check does not just say "wrong": it points at `db1`, the one gradient
@@ -131,3 +140,4 @@ for name, num in numerical.items():
 # %%
 print("   numerical   broken")
 print(np.column_stack([numerical["db1"], broken["db1"]]).round(5))
+assert np.all(broken["db1"] == broken["db1"][0])  # the same value in every row
