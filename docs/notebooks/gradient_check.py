@@ -46,6 +46,7 @@
 # Imports, and the check's two constants.
 import time
 
+import matplotlib.pyplot as plt
 import numpy as np
 
 from nn_scratch import Network, gradient_check, numerical_gradients, relative_error, sgd
@@ -86,6 +87,18 @@ FAR_BELOW = 100  # "far below TOLERANCE": at least this many times smaller
 print(f"the largest is {TOLERANCE / max(errors.values()):,.0f} times below TOLERANCE")
 assert max(errors.values()) < TOLERANCE / FAR_BELOW, errors
 
+# %% tags=["collapse"]
+# Plot each gradient's relative error on a log scale, against TOLERANCE.
+fig, ax = plt.subplots(figsize=(6, 3.2))
+ax.bar(list(errors), list(errors.values()), color="#3f51b5")
+ax.axhline(TOLERANCE, color="#c62828", lw=1.5)
+ax.text(3.4, TOLERANCE * 1.5, "TOLERANCE", color="#c62828", ha="right", va="bottom")
+ax.set_yscale("log")
+ax.set_ylim(min(errors.values()) / 10, TOLERANCE * 30)
+ax.set_ylabel("relative error")
+ax.set_title("Backpropagation against finite differences, 784-10-10")
+plt.show()
+
 # %% [markdown]
 # Every relative error is far below `TOLERANCE`:
 # backpropagation, as implemented in `nn_scratch.network.backward_prop`,
@@ -102,8 +115,7 @@ assert max(errors.values()) < TOLERANCE / FAR_BELOW, errors
 # backpropagation written out for two layers, with that bug in it:
 
 
-# %% tags=["collapse"]
-# backward_prop written out for two layers, with the bug on the db1 line.
+# %%
 def backward_prop_broken(params, cache, Y):
     m = Y.shape[0]
     dZ2 = cache["A2"].copy()

@@ -11,7 +11,8 @@
 # `nn_scratch.sgd`; the recipe is printed below. Sentences that quote a
 # number are printed by the code that computes it.
 
-# %%
+# %% tags=["collapse"]
+# Set-up: the MNIST arrays, the dead-unit counter from benchmarks/, and the recipe and seeds printed below.
 import sys
 from pathlib import Path
 
