@@ -136,7 +136,7 @@ def shape(rows, cols="m"):
     return f"{rows}×{cols}"
 
 
-STEP, ROW, UP = 1.2, 1.95, 0.95  # inches between neighbours, between rows, up to a parameter
+STEP, ROW, UP = 1.25, 2.0, 0.95  # inches between neighbours, between rows, up to a parameter
 rows = [
     ["X", "@1", "U1", "+1", "Z1"],
     ["Z1", "ReLU", "A1", "@2", "U2"],
@@ -164,11 +164,20 @@ ax.set_aspect("equal")
 ax.axis("off")
 
 
+GATES = ("@1", "@2", "+1", "+2", "ReLU", "softmax", "CE")
+FONT = 12  # points: the smallest text, 12/72 inch = 16.7 CSS pixels when shown at its natural size
+
+
+def radius(name):
+    """Inches from a node's centre to its edge along a row: circles for gates, boxes for arrays."""
+    return (0.42 if len(labels.get(name, name)) > 2 else 0.34) if name in GATES else 0.3
+
+
 def node(name, x, y, continued=False):
     text = labels.get(name, name)
-    if name in ("@1", "@2", "+1", "+2", "ReLU", "softmax", "CE"):
-        ax.add_patch(Circle((x, y), 0.34, facecolor="#fde0c5", edgecolor="#b35806"))
-        ax.text(x, y, text, ha="center", va="center", fontsize=11 if len(text) > 2 else 17)
+    if name in GATES:
+        ax.add_patch(Circle((x, y), radius(name), facecolor="#fde0c5", edgecolor="#b35806"))
+        ax.text(x, y, text, ha="center", va="center", fontsize=FONT if len(text) > 2 else 17)
     else:
         style = dict(linestyle="--", facecolor="white") if continued else dict(facecolor="#dbe4f7")
         box = FancyBboxPatch((x - 0.3, y - 0.2), 0.6, 0.4, boxstyle="round,pad=0.03", edgecolor="#3f51b5", **style)
@@ -179,15 +188,17 @@ def node(name, x, y, continued=False):
 def edge(start, end, source, target, vertical=False):
     """An arrow from node ``source`` to ``target``: the shape of the array on it, and its gradient going back."""
     (x0, y0), (x1, y1) = start, end
-    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=14, shrinkA=19, shrinkB=26, color="#333"))
+    ends = (0.2, radius(target)) if vertical else (radius(source), radius(target))  # a box's half-height is 0.2
+    shrink = dict(shrinkA=72 * ends[0] + 2, shrinkB=72 * ends[1] + 2)  # points
+    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=14, color="#333", **shrink))
     array = source if source in array_shape else target
     back = gradient.get(source, "")  # drawn once, on the edge that leaves the array
     if vertical:
-        ax.text(x0 + 0.08, (y0 + y1) / 2 + 0.05, array_shape[array], ha="left", va="center", fontsize=12)
+        ax.text(x0 + 0.08, (y0 + y1) / 2 + 0.05, array_shape[array], ha="left", va="center", fontsize=FONT)
         if back:
             ax.text(x0 - 0.08, (y0 + y1) / 2 + 0.05, back + " ↑", ha="right", va="center", fontsize=13, color="#c62828")
     else:
-        ax.text((x0 + x1) / 2, y0 + 0.1, array_shape[array], ha="center", va="bottom", fontsize=12)
+        ax.text((x0 + x1) / 2, y0 + 0.22, array_shape[array], ha="center", va="bottom", fontsize=FONT)
         if back:
             ax.text((x0 + x1) / 2, y0 - 0.3, "← " + back, ha="center", va="top", fontsize=13, color="#c62828")
 

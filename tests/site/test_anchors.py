@@ -64,7 +64,7 @@ def _normalise(parts):
         if part == "..":
             if out:
                 out.pop()
-        elif part not in (".", ""):
+        elif part not in (".", "", "/"):
             out.append(part)
     return out
 
