@@ -145,6 +145,8 @@ def fold_code(page_html: str, where: str = "a notebook") -> str:
     """
     out, done = [], 0
     for cell in _CELL.finditer(page_html):
+        if cell.start() < done:
+            continue  # the template nests two divs of the same classes: this input is folded already
         wrapper = _INPUT.search(page_html, cell.end())
         if wrapper is None or wrapper.start() > element_end(page_html, cell.start()):
             raise PluginError(f"{where}: a cell tagged {COLLAPSE!r} has no input to fold")

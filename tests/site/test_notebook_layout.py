@@ -31,12 +31,13 @@ def code_before_first_figure(page_html: str) -> tuple[int, bool]:
     """
     soup = BeautifulSoup(page_html, "html.parser")
     lines = 0
-    for cell in soup.select(".jp-Cell.jp-CodeCell"):
-        for pre in cell.select(".jp-Cell-inputWrapper pre"):
-            if pre.find_parent("details") is None:
-                lines += len(pre.get_text().rstrip("\n").split("\n"))
-        outputs = cell.find_all(class_="jp-OutputArea")
-        if any(o.find(["img", "svg"]) for o in outputs):
+    # In document order: the code of each input, and the images of the outputs (the template nests two
+    # divs per cell, so cells are not counted, their contents are).
+    for element in soup.find_all(["pre", "img", "svg"]):
+        if element.name == "pre":
+            if element.find_parent(class_="jp-Cell-inputWrapper") and element.find_parent("details") is None:
+                lines += len(element.get_text().rstrip("\n").split("\n"))
+        elif element.find_parent(class_="jp-OutputArea"):
             return lines, True
     return lines, False
 
@@ -61,6 +62,8 @@ def test_folded_code_is_not_counted():
         "plt.show()", figure
     )
     assert code_before_first_figure(shown) == (61, True)
+    nested = '<div class="jp-Cell jp-CodeCell">' + shown + "</div>"  # as the notebook template writes cells
+    assert code_before_first_figure(nested) == (61, True)
     assert code_before_first_figure(folded) == (1, True)
     # Code after the first figure does not count.
     assert code_before_first_figure(cell.format("plt.show()", figure) + cell.format(long, "")) == (1, True)
