@@ -30,7 +30,10 @@ Two fixes to the rendered page (``on_page_content``):
   graph: boxes for arrays, circles for gates."), else "Show the code", with
   the number of lines. Fold set-up and plotting code; leave visible the
   lines the page is about. tests/site/test_notebook_layout.py fails when a
-  page shows more than 40 lines of code before its first figure.
+  page shows more than 40 lines of code before its first figure. (Every tag
+  also becomes a class of the cell, ``celltag_<tag>``: docs/stylesheets/a11y.css
+  keeps a figure in a cell tagged ``wide`` at a legible size on phones, in a
+  box that scrolls sideways, instead of shrinking it to the screen.)
 * **Heading ids the contents can find.** nbconvert gives notebook headings
   ids like ``The-data`` while the table of contents (Python-Markdown's, from
   the same headings) links ``#the-data``; each heading takes its contents
@@ -56,10 +59,9 @@ KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python
 COLLAPSE = "collapse"  # the cell tag that folds a code cell's input
 _CELL = re.compile(r'<div class="jp-Cell jp-CodeCell[^"]*\bcelltag_' + COLLAPSE + r'\b[^"]*">')
 _INPUT = re.compile(r'<div class="jp-Cell-inputWrapper"[^>]*>')
-_TOOLBAR = re.compile(
-    r'<div class="celltoolbar">\s*(?:<div class="button_container tags_button_container">'
-    r'\s*<span class="tag-container">\s*<span class="cell-tag">' + COLLAPSE + r"</span>\s*</span>\s*</div>\s*)</div>"
-)
+LAYOUT_TAGS = {COLLAPSE, "wide"}  # tags about the page's layout, not shown as labels on the cells
+_TOOLBAR = re.compile(r'<div class="celltoolbar">')
+_CELL_TAG = re.compile(r'<span class="cell-tag">([^<]*)</span>')
 _PRE = re.compile(r"<pre>(.*?)</pre>", re.S)
 _TAG = re.compile(r"<[^>]+>")
 _DIV = re.compile(r"<div\b|</div>")
@@ -151,7 +153,7 @@ def fold_code(page_html: str, where: str = "a notebook") -> str:
         if wrapper is None or wrapper.start() > element_end(page_html, cell.start()):
             raise PluginError(f"{where}: a cell tagged {COLLAPSE!r} has no input to fold")
         end = element_end(page_html, wrapper.start())
-        inner = _TOOLBAR.sub("", page_html[wrapper.start() : end])
+        inner = page_html[wrapper.start() : end]
         lines = code_text(inner).rstrip("\n").split("\n")
         first = lines[0].strip()
         title = first.lstrip("#").strip() if first.startswith("#") and first.lstrip("#").strip() else "Show the code"
@@ -159,6 +161,26 @@ def fold_code(page_html: str, where: str = "a notebook") -> str:
         out += [page_html[done : wrapper.start()], f'<details class="nn-code">\n<summary>{summary}</summary>', inner]
         out.append("</details>")
         done = end
+    return "".join(out) + page_html[done:]
+
+
+def hide_layout_tags(page_html: str) -> str:
+    """Remove the tag labels the notebook template shows above a cell when all its tags are layout tags.
+
+    Examples
+    --------
+    >>> bar = '<div class="celltoolbar"><div><span class="cell-tag">{}</span></div></div>'
+    >>> hide_layout_tags("<pre>" + bar.format("collapse") + "x</pre>")
+    '<pre>x</pre>'
+    >>> hide_layout_tags(bar.format("exercise")) == bar.format("exercise")
+    True
+    """
+    out, done = [], 0
+    for bar in _TOOLBAR.finditer(page_html):
+        end = element_end(page_html, bar.start())
+        if set(_CELL_TAG.findall(page_html, bar.start(), end)) <= LAYOUT_TAGS:
+            out.append(page_html[done : bar.start()])
+            done = end
     return "".join(out) + page_html[done:]
 
 
@@ -222,5 +244,5 @@ def on_page_content(page_html, page, config, files):
     """Fold the cells tagged ``collapse``; give the headings the ids their contents links use."""
     if not is_notebook(page.file.src_uri):
         return page_html
-    page_html = fold_code(page_html, page.file.src_uri)
+    page_html = fold_code(hide_layout_tags(page_html), page.file.src_uri)
     return heading_ids(page_html, page.toc, page.file.src_uri)

@@ -24,6 +24,7 @@ from IPython.display import Markdown, display
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
 from nn_scratch import backward_prop, cross_entropy, forward_prop, one_hot, relu, relu_prime, softmax
+from nn_scratch.plots import describe
 
 # %config InlineBackend.figure_formats = ["retina"]
 
@@ -106,6 +107,12 @@ ax.axis("off")
 ax.text(
     2.8, 3.25, "f = (x + y)·z: values forwards (black),\ngradients backwards (red)", ha="center", va="top", fontsize=13
 )
+describe(
+    fig,
+    f"The graph of f = (x + y)·z: x = {x:g} and y = {y:g} enter a + gate giving q = {q:g}; q and z = {z:g} "
+    f"enter a × gate giving f = {f:g}. Backwards, in red: ∂f/∂f = 1, ∂f/∂q = {df_dq:g}, ∂f/∂z = {df_dz:g}, "
+    f"∂f/∂x = {df_dx:g} and ∂f/∂y = {df_dy:g}.",
+)
 plt.show()
 
 # %% [markdown]
@@ -126,7 +133,7 @@ plt.show()
 # row (dashed) starts the next. The red labels are the gradients that flow
 # back along the same edges, in the notation of the next section.
 
-# %% tags=["collapse"]
+# %% tags=["collapse", "wide"]
 # Draw the graph in four rows, sized so that its text is as large as the page's at desktop width.
 sizes = (784, 10, 10)
 n0, n1, n2 = sizes
@@ -220,6 +227,14 @@ ax.text(
     ha="center",
     va="top",
     fontsize=15,
+)
+describe(
+    fig,
+    "The 784-10-10 network as a graph in four rows. Row 1: X (784×m) and W1 (10×784) enter a matrix product "
+    "giving U1 (10×m); U1 and b1 (10×1) enter a + gate giving Z1. Row 2: Z1 through ReLU gives A1; A1 and W2 "
+    "(10×10) enter a matrix product giving U2. Row 3: U2 and b2 enter a + gate giving Z2; softmax gives A2. "
+    "Row 4: A2 and Y enter cross-entropy giving the cost J (1×1). Gradients flowing back, in red: dW1, db1 and "
+    "dZ1 on layer 1's edges, W2ᵀdZ2 on A1's edge, dW2, db2 and dZ2 on layer 2's, −Y ⊘ A2 on A2's.",
 )
 plt.show()
 

@@ -44,7 +44,8 @@ _CHECK = """
     const b = box.getBoundingClientRect();
     if (b.left < -1 || b.right > vw + 1) problems.push(`equation's box wider than the screen: ${describe(eq)}`);
     if (box.scrollWidth <= box.clientWidth + 1) continue;  // it fits in its box
-    if (box.querySelectorAll(EQUATIONS).length !== 1 || box.querySelector("p, pre, table, li"))
+    const equations = box.querySelectorAll(EQUATIONS).length + (box.matches(EQUATIONS) ? 1 : 0);
+    if (equations !== 1 || box.querySelector("p, pre, table, li"))
       problems.push(`equation scrolls with other content, not in a box of its own: ${describe(eq)}`);
     // Reachable: the box itself is focusable and named, or the equation is (MathJax's containers take
     // tabindex="0" and carry their MathML for screen readers; arrow keys then scroll the box around them).
