@@ -31,9 +31,9 @@ Two fixes to the rendered page (``on_page_content``):
   the number of lines. Fold set-up and plotting code; leave visible the
   lines the page is about. tests/site/test_notebook_layout.py fails when a
   page shows more than 40 lines of code before its first figure. (Every tag
-  also becomes a class of the cell, ``celltag_<tag>``: docs/stylesheets/a11y.css
-  keeps a figure in a cell tagged ``wide`` at a legible size on phones, in a
-  box that scrolls sideways, instead of shrinking it to the screen.)
+  also becomes a class of the cell, ``celltag_<tag>``. A cell tagged
+  ``phone-alternative`` draws a figure twice, for wide screens and then laid
+  out for a phone; docs/stylesheets/a11y.css shows each screen one of them.)
 * **Heading ids the contents can find.** nbconvert gives notebook headings
   ids like ``The-data`` while the table of contents (Python-Markdown's, from
   the same headings) links ``#the-data``; each heading takes its contents
@@ -59,7 +59,7 @@ KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python
 COLLAPSE = "collapse"  # the cell tag that folds a code cell's input
 _CELL = re.compile(r'<div class="jp-Cell jp-CodeCell[^"]*\bcelltag_' + COLLAPSE + r'\b[^"]*">')
 _INPUT = re.compile(r'<div class="jp-Cell-inputWrapper"[^>]*>')
-LAYOUT_TAGS = {COLLAPSE, "wide"}  # tags about the page's layout, not shown as labels on the cells
+LAYOUT_TAGS = {COLLAPSE, "phone-alternative"}  # tags about the page's layout, not shown as labels on the cells
 _TOOLBAR = re.compile(r'<div class="celltoolbar">')
 _CELL_TAG = re.compile(r'<span class="cell-tag">([^<]*)</span>')
 _PRE = re.compile(r"<pre>(.*?)</pre>", re.S)

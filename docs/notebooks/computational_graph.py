@@ -133,8 +133,8 @@ plt.show()
 # row (dashed) starts the next. The red labels are the gradients that flow
 # back along the same edges, in the notation of the next section.
 
-# %% tags=["collapse", "wide"]
-# Draw the graph in four rows, sized so that its text is as large as the page's at desktop width.
+# %% tags=["collapse", "phone-alternative"]
+# Draw the graph twice: in rows of five nodes for wide screens, of three for phones (the page shows one).
 sizes = (784, 10, 10)
 n0, n1, n2 = sizes
 
@@ -143,13 +143,9 @@ def shape(rows, cols="m"):
     return f"{rows}×{cols}"
 
 
-STEP, ROW, UP = 1.25, 2.0, 0.95  # inches between neighbours, between rows, up to a parameter
-rows = [
-    ["X", "@1", "U1", "+1", "Z1"],
-    ["Z1", "ReLU", "A1", "@2", "U2"],
-    ["U2", "+2", "Z2", "softmax", "A2"],
-    ["A2", "CE", "J"],
-]
+STEP, UP = 1.25, 0.95  # inches between neighbours along a row, and up to a parameter
+FONT = 13  # points: the smallest text, 18 CSS pixels when the figure is shown at its natural size
+GATES = ("@1", "@2", "+1", "+2", "ReLU", "softmax", "CE")
 parameters = {"@1": "W1", "+1": "b1", "@2": "W2", "+2": "b2", "CE": "Y"}
 labels = {"@1": "@", "@2": "@", "+1": "+", "+2": "+", "CE": "cross-\nentropy"}
 labels |= {n: f"${n[0]}^{{[{n[1]}]}}$" for n in ("W1", "W2", "b1", "b2", "U1", "U2", "Z1", "Z2", "A1", "A2")}
@@ -161,18 +157,7 @@ array_shape |= {"W1": shape(n1, n0), "b1": shape(n1, 1), "W2": shape(n2, n1), "b
 gradient = {"W1": "$dW^{[1]}$", "b1": "$db^{[1]}$", "U1": "$dZ^{[1]}$", "Z1": "$dZ^{[1]}$"}
 gradient |= {"A1": r"$W^{[2]\top}dZ^{[2]}$", "W2": "$dW^{[2]}$", "b2": "$db^{[2]}$", "U2": "$dZ^{[2]}$"}
 gradient |= {"Z2": "$dZ^{[2]}$", "A2": r"$-Y \oslash A^{[2]}$"}
-
-width = STEP * 4 + 1.0
-fig = plt.figure(figsize=(width, ROW * len(rows) + 0.5))
-ax = fig.add_axes((0, 0, 1, 1))
-ax.set_xlim(0, width)
-ax.set_ylim(0, ROW * len(rows) + 0.5)
-ax.set_aspect("equal")
-ax.axis("off")
-
-
-GATES = ("@1", "@2", "+1", "+2", "ReLU", "softmax", "CE")
-FONT = 12  # points: the smallest text, 12/72 inch = 16.7 CSS pixels when shown at its natural size
+chain = ["X", "@1", "U1", "+1", "Z1", "ReLU", "A1", "@2", "U2", "+2", "Z2", "softmax", "A2", "CE", "J"]
 
 
 def radius(name):
@@ -180,7 +165,7 @@ def radius(name):
     return (0.42 if len(labels.get(name, name)) > 2 else 0.34) if name in GATES else 0.3
 
 
-def node(name, x, y, continued=False):
+def node(ax, name, x, y, continued=False):
     text = labels.get(name, name)
     if name in GATES:
         ax.add_patch(Circle((x, y), radius(name), facecolor="#fde0c5", edgecolor="#b35806"))
@@ -192,7 +177,7 @@ def node(name, x, y, continued=False):
         ax.text(x, y, text, ha="center", va="center", fontsize=16)
 
 
-def edge(start, end, source, target, vertical=False):
+def edge(ax, start, end, source, target, vertical=False):
     """An arrow from node ``source`` to ``target``: the shape of the array on it, and its gradient going back."""
     (x0, y0), (x1, y1) = start, end
     ends = (0.2, radius(target)) if vertical else (radius(source), radius(target))  # a box's half-height is 0.2
@@ -200,42 +185,54 @@ def edge(start, end, source, target, vertical=False):
     ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=14, color="#333", **shrink))
     array = source if source in array_shape else target
     back = gradient.get(source, "")  # drawn once, on the edge that leaves the array
+    red = dict(fontsize=FONT + 1, color="#c62828")
     if vertical:
         ax.text(x0 + 0.08, (y0 + y1) / 2 + 0.05, array_shape[array], ha="left", va="center", fontsize=FONT)
         if back:
-            ax.text(x0 - 0.08, (y0 + y1) / 2 + 0.05, back + " ↑", ha="right", va="center", fontsize=13, color="#c62828")
+            ax.text(x0 - 0.08, (y0 + y1) / 2 + 0.05, back + " ↑", ha="right", va="center", **red)
     else:
         ax.text((x0 + x1) / 2, y0 + 0.22, array_shape[array], ha="center", va="bottom", fontsize=FONT)
         if back:
-            ax.text((x0 + x1) / 2, y0 - 0.3, "← " + back, ha="center", va="top", fontsize=13, color="#c62828")
+            ax.text((x0 + x1) / 2, y0 - 0.3, "← " + back, ha="center", va="top", **red)
 
 
-for r, row in enumerate(rows):
-    y = ROW * (len(rows) - r) - 1.05
-    for i, name in enumerate(row):
-        x = 0.5 + STEP * i
-        node(name, x, y, continued=(i == 0 and r > 0))
-        if i > 0:
-            edge((x - STEP, y), (x, y), row[i - 1], name)
-        if name in parameters:
-            node(parameters[name], x, y + UP)
-            edge((x, y + UP), (x, y), parameters[name], name, vertical=True)
-ax.text(
-    width / 2,
-    ROW * len(rows) + 0.4,
-    f"The {'-'.join(map(str, sizes))} network: seven gates",
-    ha="center",
-    va="top",
-    fontsize=15,
-)
-describe(
-    fig,
-    "The 784-10-10 network as a graph in four rows. Row 1: X (784×m) and W1 (10×784) enter a matrix product "
-    "giving U1 (10×m); U1 and b1 (10×1) enter a + gate giving Z1. Row 2: Z1 through ReLU gives A1; A1 and W2 "
-    "(10×10) enter a matrix product giving U2. Row 3: U2 and b2 enter a + gate giving Z2; softmax gives A2. "
-    "Row 4: A2 and Y enter cross-entropy giving the cost J (1×1). Gradients flowing back, in red: dW1, db1 and "
-    "dZ1 on layer 1's edges, W2ᵀdZ2 on A1's edge, dW2, db2 and dZ2 on layer 2's, −Y ⊘ A2 on A2's.",
-)
+def draw_graph(per_row):
+    """The chain cut into rows of ``per_row`` nodes; the array that ends a row starts the next (dashed)."""
+    rows = [chain[i : i + per_row] for i in range(0, len(chain) - 1, per_row - 1)]
+    heights = [2.0 if any(n in parameters for n in row) else 1.2 for row in rows]
+    width, top = STEP * (per_row - 1) + 1.0, 0.9 if per_row <= 3 else 0.55  # room for the title
+    fig = plt.figure(figsize=(width, sum(heights) + top))
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, width)
+    ax.set_ylim(0, sum(heights) + top)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    y = sum(heights)  # the title takes the top
+    for r, (row, height) in enumerate(zip(rows, heights, strict=True)):
+        y -= height
+        base = y + (0.6 if height < 2 else 0.75)  # the chain's line, under the parameters' boxes
+        for i, name in enumerate(row):
+            x = 0.5 + STEP * i
+            node(ax, name, x, base, continued=(i == 0 and r > 0))
+            if i > 0:
+                edge(ax, (x - STEP, base), (x, base), row[i - 1], name)
+            if name in parameters:
+                node(ax, parameters[name], x, base + UP)
+                edge(ax, (x, base + UP), (x, base), parameters[name], name, vertical=True)
+    title = f"The {'-'.join(map(str, sizes))} network:{' ' if per_row > 3 else chr(10)}seven gates"
+    ax.text(width / 2, sum(heights) + top - 0.1, title, ha="center", va="top", fontsize=15)
+    return describe(
+        fig,
+        f"The 784-10-10 network as a graph in {len(rows)} rows. X (784×m) and W1 (10×784) enter a matrix product "
+        "giving U1 (10×m); U1 and b1 (10×1) enter a + gate giving Z1; Z1 through ReLU gives A1; A1 and W2 "
+        "(10×10) enter a matrix product giving U2; U2 and b2 enter a + gate giving Z2; softmax gives A2; "
+        "A2 and Y enter cross-entropy giving the cost J (1×1). Gradients flowing back, in red: dW1, db1 and "
+        "dZ1 on layer 1's edges, W2ᵀdZ2 on A1's edge, dW2, db2 and dZ2 on layer 2's, −Y ⊘ A2 on A2's.",
+    )
+
+
+draw_graph(per_row=5)  # wide screens
+draw_graph(per_row=3)  # phones
 plt.show()
 
 # %% [markdown]
