@@ -8,13 +8,19 @@ never retrains (the runs take minutes); this hook
 * registers the ``pitfalls`` namespace of ``site_hooks/fields.py``: for each
   pitfall ``<key>_measured``, the sentences its classification calls for,
   and ``table``, ``setting``, ``provenance`` for the page's summary;
-* orders the sections of ``docs/pitfalls.md`` by measured effect — the
+* orders the sections of each pitfalls page by measured effect — the
   crashes first, then NaN, then the largest cost — and numbers them. A
   section says which pitfalls it shows with a line
   ``<!-- pitfall: key[, key] -->`` under its heading; sections without one
-  keep their place after the measured ones.
+  keep their place after the measured ones. Each measured section gets the
+  id of its first key (``bias_summed_over_matrix`` → ``#bias-summed-over-matrix``),
+  and the summary ``table`` links every row to its section.
 
-A pitfall the page names but the JSON lacks (or the reverse) fails the build.
+The pitfalls are on two pages (``PAGES``): ``docs/pitfalls.md``, with the
+summary table, holds the mistakes in the forward pass, the loss, the
+initialisation and the data; ``docs/pitfalls_backprop.md`` those in the
+gradients. A pitfall a page names but the JSON lacks, or one the JSON
+measures and no page shows, fails the build.
 """
 
 from __future__ import annotations
@@ -26,7 +32,9 @@ from pathlib import Path
 import fields
 from mkdocs.exceptions import PluginError
 
-PAGE = "pitfalls.md"
+PAGES = ("pitfalls.md", "pitfalls_backprop.md")  # docs/ pages with pitfall sections, the summary table on the first
+PAGE = PAGES[0]
+DOCS = Path(__file__).resolve().parents[1] / "docs"
 DATA = Path(__file__).resolve().parents[1] / "docs" / "data" / "pitfalls.json"
 SEVERITY = {"crashes": 0, "nonfinite": 1, "costs": 2, "gains": 3, "no_effect": 4}
 SETTING_NAMES = {"full_batch": "full-batch gradient descent", "sgd": "mini-batch SGD"}
@@ -86,6 +94,55 @@ def effect(results: dict, key: str) -> tuple:
     return min((SEVERITY[m["class"]], -abs(m.get("cost_points", 0.0))) for m in results[key].values())
 
 
+def anchor(key: str) -> str:
+    """The id of the section that shows pitfall ``key``.
+
+    Examples
+    --------
+    >>> anchor("dW1_of_shape_10x10")
+    'dw1-of-shape-10x10'
+    """
+    return key.lower().replace("_", "-")
+
+
+def shown_keys(markdown: str) -> dict[str, str]:
+    r"""The pitfalls a page's sections show: ``{key: its section's title}``.
+
+    Examples
+    --------
+    >>> shown_keys("# P\n\n## `one_hot` sized by max\n<!-- pitfall: a, b -->\nx\n\n## Other\ny\n")
+    {'a': '`one_hot` sized by max', 'b': '`one_hot` sized by max'}
+    """
+    shown = {}
+    for section in re.split(r"(?m)^(?=## )", markdown)[1:]:
+        marker = _MARKER.search(section)
+        if marker:
+            title = section.splitlines()[0][3:].strip()
+            shown |= {k.strip(): title for k in marker.group(1).split(",")}
+    return shown
+
+
+def sections_on_pages(docs: Path = DOCS) -> dict[str, tuple[str, str]]:
+    """Where each pitfall is shown: ``{key: (page, title)}`` over ``PAGES``."""
+    where = {}
+    for page in PAGES:
+        for key, title in shown_keys((docs / page).read_text(encoding="utf-8")).items():
+            if key in where:
+                raise PluginError(f"pitfall {key!r} has a section on both docs/{where[key][0]} and docs/{page}")
+            where[key] = (page, title)
+    return where
+
+
+def check_coverage(results: dict, where: dict) -> None:
+    """Fail when the JSON measures a pitfall that no page shows."""
+    missing = sorted(set(results) - set(where))
+    if missing:
+        raise PluginError(
+            f"{DATA.name} measures {missing}, which no section of docs/{' or docs/'.join(PAGES)} shows "
+            "(<!-- pitfall: key -->)"
+        )
+
+
 def numbers(report: dict) -> dict:
     """The ``pitfalls`` namespace: one paragraph per pitfall, the summary table, the setting and the provenance."""
     out = {}
@@ -93,8 +150,14 @@ def numbers(report: dict) -> dict:
     for key, by_setting in results.items():
         parts = [f"with {_setting(report, name)}, {sentence(m)}" for name, m in by_setting.items()]
         out[f"{key}_measured"] = "**Measured** on the official test set: " + "; ".join(parts) + "."
+    where = sections_on_pages()
+    check_coverage(results, where)
     rows = ["| pitfall | setting | what the measurement shows |", "|---|---|---|"]
     for key in sorted(results, key=lambda k: effect(results, k)):
+        page, title = where[key]
+        first = shown_keys((DOCS / page).read_text(encoding="utf-8"))  # the section's id is its first key's
+        section = anchor(next(k for k, t in first.items() if t == title))
+        link = f"[{title}]({'' if page == PAGE else page}#{section})"
         for name, m in results[key].items():
             label = {
                 "crashes": "crashes",
@@ -103,7 +166,7 @@ def numbers(report: dict) -> dict:
                 "gains": f"raises accuracy {-m.get('cost_points', 0):.2f} points",
                 "no_effect": "no measurable effect",
             }[m["class"]]
-            rows.append(f"| `{key}` | {SETTING_NAMES[name]} | {label} |")
+            rows.append(f"| {link} | {SETTING_NAMES[name]} | {label} |")
     out["table"] = "\n".join(rows)
     net = report["network"]
     # --n-train keeps the first N images of the training file (a subset, when the machine was too busy for all)
@@ -126,8 +189,12 @@ def numbers(report: dict) -> dict:
     return out
 
 
-def order_sections(markdown: str, results: dict) -> str:
+def order_sections(markdown: str, results: dict, page: str = PAGE) -> str:
     """Reorder the ``## `` sections that carry a pitfall marker by measured effect, and number every section.
+
+    ``results`` are the measurements of the pitfalls this page shows (all of
+    them must be shown); each measured section's heading gets the id of its
+    first key.
 
     Examples
     --------
@@ -138,11 +205,11 @@ def order_sections(markdown: str, results: dict) -> str:
     <BLANKLINE>
     intro
     <BLANKLINE>
-    ## 1. B
+    ## 1. B { #b }
     <!-- pitfall: b -->
     y
     <BLANKLINE>
-    ## 2. A
+    ## 2. A { #a }
     <!-- pitfall: a -->
     x
     <BLANKLINE>
@@ -162,14 +229,16 @@ def order_sections(markdown: str, results: dict) -> str:
         unknown = [k for k in keys if k not in results]
         if unknown:
             raise PluginError(
-                f"docs/{PAGE} shows pitfalls {unknown} that {DATA.name} does not measure: rerun python -m benchmarks.pitfalls"
+                f"docs/{page} shows pitfalls {unknown} that {DATA.name} does not measure: rerun python -m benchmarks.pitfalls"
             )
         named.update(keys)
+        heading, rest = section.split("\n", 1)
+        section = f"{heading} {{ #{anchor(keys[0])} }}\n{rest}"
         measured.append((min(effect(results, k) for k in keys), section))
     missing = sorted(set(results) - named)
     if missing:
         raise PluginError(
-            f"{DATA.name} measures {missing}, which no section of docs/{PAGE} shows (<!-- pitfall: key -->)"
+            f"{DATA.name} measures {missing}, which no section of docs/{page} shows (<!-- pitfall: key -->)"
         )
     ordered = [s for _, s in sorted(measured, key=lambda t: t[0])] + other
     return head + "".join(re.sub(r"^## ", f"## {i}. ", s, count=1) for i, s in enumerate(ordered, start=1))
@@ -191,7 +260,15 @@ def on_pre_build(config):
 
 
 def on_page_markdown(markdown, page, config, files):
-    if page.file.src_uri != PAGE:
+    if page.file.src_uri not in PAGES:
         return markdown
-    _report.setdefault("data", load())
-    return order_sections(markdown, _report["data"]["results"])
+    results = _report.setdefault("data", load())["results"]
+    check_coverage(results, sections_on_pages())
+    here = {k: results[k] for k in shown_keys(markdown) if k in results}
+    unknown = sorted(set(shown_keys(markdown)) - set(results))
+    if unknown:
+        raise PluginError(
+            f"docs/{page.file.src_uri} shows pitfalls {unknown} that {DATA.name} does not measure: "
+            "rerun benchmarks/pitfalls.py"
+        )
+    return order_sections(markdown, here, page.file.src_uri)

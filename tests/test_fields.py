@@ -31,14 +31,34 @@ def test_package_quantities_are_computed_from_nn_scratch():
     assert values["weights"] == "7,940" and values["biases"] == "20"
 
 
-def test_the_pitfalls_page_is_filled_and_ordered_from_the_committed_measurements():
-    page = (REPO / "docs" / "pitfalls.md").read_text(encoding="utf-8")
+def _shown(page: str, results: dict) -> tuple[str, dict]:
+    """A pitfalls page's source, and the measurements of the pitfalls it shows."""
+    text = (REPO / "docs" / page).read_text(encoding="utf-8")
+    return text, {k: results[k] for k in measurements.shown_keys(text)}
+
+
+def test_the_pitfalls_pages_are_filled_and_ordered_from_the_committed_measurements():
+    results = measurements.load()["results"]
     fields.on_pre_build(None)
-    filled = measurements.order_sections(fields.fill(page, "pitfalls.md"), measurements.load()["results"])
-    assert "{{" not in filled
-    headings = re.findall(r"(?m)^## (\d+)\. ", filled)
-    assert headings == [str(i) for i in range(1, len(headings) + 1)]
-    assert filled.count("**Measured** on the official test set") == len(measurements.load()["results"])
+    measured = 0
+    for name in measurements.PAGES:
+        page, shown = _shown(name, results)
+        filled = measurements.order_sections(fields.fill(page, name), shown, name)
+        assert "{{" not in filled
+        headings = re.findall(r"(?m)^## (\d+)\. ", filled)
+        assert headings == [str(i) for i in range(1, len(headings) + 1)]
+        measured += filled.count("**Measured** on the official test set")
+    assert measured == len(results)  # every pitfall measured, on one page or the other
+
+
+def test_every_row_of_the_summary_links_to_its_section():
+    table = measurements.numbers(measurements.load())["table"]
+    rows = table.splitlines()[2:]
+    links = [re.match(r"\| \[.+\]\(((?:pitfalls_backprop\.md)?#[\w-]+)\) \|", row) for row in rows]
+    assert rows and all(links), rows
+    where = measurements.sections_on_pages()
+    ids = {("" if page == measurements.PAGE else page) + "#" + measurements.anchor(k) for k, (page, _) in where.items()}
+    assert {m.group(1) for m in links} <= ids
 
 
 def test_a_different_measurement_changes_the_words_and_the_order():
@@ -49,10 +69,9 @@ def test_a_different_measurement_changes_the_words_and_the_order():
         m.update({"class": "crashes", "failed_seeds": 3, "error": "ValueError: made up"})
     words = measurements.numbers(flipped)[f"{key}_measured"]
     assert "it crashes, in 3 of 3 seeds" in words and words != measurements.numbers(report)[f"{key}_measured"]
-    page = (REPO / "docs" / "pitfalls.md").read_text(encoding="utf-8")
-    first = re.search(
-        r"(?m)^## 1\. .*\n<!-- pitfall: ([\w, ]+) -->", measurements.order_sections(page, flipped["results"])
-    )
+    name = next(n for n in measurements.PAGES if key in _shown(n, report["results"])[1])
+    page, shown = _shown(name, flipped["results"])
+    first = re.search(r"(?m)^## 1\. .*\n<!-- pitfall: ([\w, ]+) -->", measurements.order_sections(page, shown, name))
     assert first is not None
     crashing = [k for k, v in flipped["results"].items() if any(m["class"] == "crashes" for m in v.values())]
     assert any(k in crashing for k in first.group(1).split(", "))

@@ -12,7 +12,8 @@
 # ReLU kink that makes a correct gradient fail.
 # [Download the notebook (.ipynb)](gradcheck_error.ipynb) to run it yourself.
 
-# %%
+# %% tags=["collapse"]
+# Set-up: a small float64 network with three layers, so that two ReLUs sit between the input and the loss.
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -62,12 +63,13 @@ print(
 
 # %%
 epsilons = np.logspace(-1, -11, 21)
-worst, last = [], []
+worst, last, last_bias = [], [], []
 for eps in epsilons:
     errors = gradient_check(params, X, Y, epsilon=eps, per_parameter=True)
     worst.append(max(errors.values()))
     last.append(errors[f"dW{L}"])
-worst, last = np.array(worst), np.array(last)
+    last_bias.append(errors[f"db{L}"])
+worst, last, last_bias = np.array(worst), np.array(last), np.array(last_bias)
 best = int(np.argmin(worst))
 at_default = gradient_check(params, X, Y)
 
@@ -85,8 +87,17 @@ print(
 # What the text below says of this curve; the page does not build if it stops being true.
 assert 1.8 < slope_truncation < 2.2 and -1.3 < slope_rounding < -0.7
 assert abs(np.log10(epsilons[best] / EPSILON)) <= 1 and at_default < TOLERANCE / 10
+# The last layer's weights and biases sit after every ReLU: on the ε² line up to the largest step.
+large = epsilons >= 1e-4
+last_layer_slopes = [np.polyfit(np.log10(epsilons[large]), np.log10(e[large]), 1)[0] for e in (last, last_bias)]
+print(
+    f"dW{L} and db{L} from ε = 1e-4 to {epsilons[0]:g}: error ∝ ε^{last_layer_slopes[0]:.2f} and ε^{last_layer_slopes[1]:.2f}"
+)
+assert all(1.9 < slope < 2.1 for slope in last_layer_slopes), last_layer_slopes
+assert worst[0] > 10 * max(last[0], last_bias[0])  # at the largest step, another layer's error leaves the line
 
-# %%
+# %% tags=["collapse"]
+# Plot the error against the step, with the two slopes and the project's EPSILON and TOLERANCE.
 u = np.finfo(np.float64).eps
 fig, ax = plt.subplots(figsize=(7.5, 4.8))
 ax.loglog(epsilons, worst, "o-", color="#3f51b5", label="all gradients (largest relative error)")
@@ -125,8 +136,9 @@ plt.show()
 # above say so. Far right, the largest error leaves the $\varepsilon^2$ line
 # while $dW^{[L]}$ stays on it: steps that large move some hidden
 # pre-activations across 0, ReLU's kink — the subject of the next section.
-# Only the last layer's weights, which sit after every ReLU, never move a
-# kink.
+# Only the last layer's parameters — its weights and its biases, which sit
+# after every ReLU — never move a kink: both stay on the $\varepsilon^2$
+# line up to the largest step (the cell above prints and asserts it).
 #
 # ## The threshold policy
 #

@@ -42,9 +42,11 @@
 # step crossed a ReLU kink, see [The gradient check's own
 # error](../gradcheck_error/).
 
-# %%
+# %% tags=["collapse"]
+# Imports, and the check's two constants.
 import time
 
+import matplotlib.pyplot as plt
 import numpy as np
 
 from nn_scratch import Network, gradient_check, numerical_gradients, relative_error, sgd
@@ -81,6 +83,21 @@ for name, error in errors.items():
     shape = str(net.params[name[1:]].shape)
     verdict = "ok" if error < TOLERANCE else "WRONG"
     print(f"{name:4} {shape:10} relative error {error:.2e}  {verdict}")
+FAR_BELOW = 100  # "far below TOLERANCE": at least this many times smaller
+print(f"the largest is {TOLERANCE / max(errors.values()):,.0f} times below TOLERANCE")
+assert max(errors.values()) < TOLERANCE / FAR_BELOW, errors
+
+# %% tags=["collapse"]
+# Plot each gradient's relative error on a log scale, against TOLERANCE.
+fig, ax = plt.subplots(figsize=(6, 3.2))
+ax.bar(list(errors), list(errors.values()), color="#3f51b5")
+ax.axhline(TOLERANCE, color="#c62828", lw=1.5)
+ax.text(3.4, TOLERANCE * 1.5, "TOLERANCE", color="#c62828", ha="right", va="bottom")
+ax.set_yscale("log")
+ax.set_ylim(min(errors.values()) / 10, TOLERANCE * 30)
+ax.set_ylabel("relative error")
+ax.set_title("Backpropagation against finite differences, 784-10-10")
+plt.show()
 
 # %% [markdown]
 # Every relative error is far below `TOLERANCE`:
@@ -122,6 +139,10 @@ for name, num in numerical.items():
     e_broken = relative_error(broken[name], num)
     flag = "<- fails" if e_broken > TOLERANCE else ""
     print(f"{name:4} {e_right:17.2e} {e_broken:16.2e}  {flag}")
+failing = [name for name in numerical if relative_error(broken[name], numerical[name]) > TOLERANCE]
+print(f"\nfails: {failing}; the correct backprop passes on all four")
+assert failing == ["db1"], failing  # the check points at db1 alone
+assert all(relative_error(right[name], numerical[name]) < TOLERANCE for name in numerical)
 
 # %% [markdown]
 # The check does not just say "wrong": it points at `db1`, the one gradient
@@ -131,3 +152,4 @@ for name, num in numerical.items():
 # %%
 print("   numerical   broken")
 print(np.column_stack([numerical["db1"], broken["db1"]]).round(5))
+assert np.all(broken["db1"] == broken["db1"][0])  # the same value in every row
