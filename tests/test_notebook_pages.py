@@ -25,6 +25,7 @@ PAGES = [
     "computational_graph",
     "backprop_speed",
     "gradcheck_error",
+    "initialisation",
 ]
 
 
