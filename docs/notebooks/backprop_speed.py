@@ -1,14 +1,18 @@
 # %% [markdown]
 # # Why backpropagation is fast
 #
-# !!! abstract "You'll need · You'll learn"
-#     **You'll need:** [the four equations](../../maths/general/) of
-#     backpropagation, and the idea of a numerical derivative,
-#     $\bigl(J(\theta + \varepsilon) - J(\theta - \varepsilon)\bigr) / 2\varepsilon$.
+# <div class="admonition abstract">
+# <p class="admonition-title">You'll need · You'll learn</p>
 #
-#     **You'll learn:** what one gradient costs by finite differences and by
-#     backpropagation, measured on networks of growing size, and why the
-#     difference decides whether a network can be trained at all.
+# **You'll need:** [the four equations](../../maths/general/) of
+# backpropagation, and the idea of a numerical derivative,
+# $\bigl(J(\theta + \varepsilon) - J(\theta - \varepsilon)\bigr) / 2\varepsilon$.
+#
+# **You'll learn:** what one gradient costs by finite differences and by
+# backpropagation, measured on networks of growing size, and why the
+# difference decides whether a network can be trained at all.
+#
+# </div>
 #
 # There is a way to get every gradient that needs no calculus at all: nudge
 # one parameter by $\pm\varepsilon$, run the network forward twice, and take

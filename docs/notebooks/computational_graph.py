@@ -1,15 +1,19 @@
 # %% [markdown]
 # # The computational graph
 #
-# !!! abstract "You'll need · You'll learn"
-#     **You'll need:** the chain rule, the [forward pass](../../maths/forward/),
-#     $dZ^{[2]} = A^{[2]} - Y$ from [the loss](../../maths/loss/), and why
-#     [gradient descent](../../maths/training/) wants the gradient of every
-#     weight.
+# <div class="admonition abstract">
+# <p class="admonition-title">You'll need · You'll learn</p>
 #
-#     **You'll learn:** to see a computation as a graph of small *gates*, the
-#     local rule by which each gate passes gradients back, and how chaining those
-#     rules gives backpropagation — worked with every number shown.
+# **You'll need:** the chain rule, the [forward pass](../../maths/forward/),
+# $dZ^{[2]} = A^{[2]} - Y$ from [the loss](../../maths/loss/), and why
+# [gradient descent](../../maths/training/) wants the gradient of every
+# weight.
+#
+# **You'll learn:** to see a computation as a graph of small *gates*, the
+# local rule by which each gate passes gradients back, and how chaining those
+# rules gives backpropagation — worked with every number shown.
+#
+# </div>
 #
 # Backpropagation is easiest to see on a picture of the computation. The
 # forward pass of the 784-10-10 network is a chain of seven small operations

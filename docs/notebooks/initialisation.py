@@ -1,15 +1,19 @@
 # %% [markdown]
 # # Initialisation
 #
-# !!! abstract "You'll need · You'll learn"
-#     **You'll need:** [forward propagation](../../maths/forward/), the
-#     [ReLU](../../maths/activations/), and the four equations of
-#     [backpropagation for any depth](../../maths/general/).
+# <div class="admonition abstract">
+# <p class="admonition-title">You'll need · You'll learn</p>
 #
-#     **You'll learn:** why the *scale* of the random starting weights decides
-#     whether a network can learn at all; how to see it, by measuring the spread
-#     of the activations and of the gradients layer by layer; and where He
-#     initialisation's $\mathcal N(0, 2/n_{\text{in}})$ comes from.
+# **You'll need:** [forward propagation](../../maths/forward/), the
+# [ReLU](../../maths/activations/), and the four equations of
+# [backpropagation for any depth](../../maths/general/).
+#
+# **You'll learn:** why the *scale* of the random starting weights decides
+# whether a network can learn at all; how to see it, by measuring the spread
+# of the activations and of the gradients layer by layer; and where He
+# initialisation's $\mathcal N(0, 2/n_{\text{in}})$ comes from.
+#
+# </div>
 #
 # Training starts from random weights, and it has to: if every weight of a layer
 # started equal, every unit of the layer would compute the same thing and get the
