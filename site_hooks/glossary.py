@@ -28,6 +28,11 @@ _SKIP = {"code", "pre", "a", "h1", "h2", "h3", "h4", "h5", "h6", "script", "styl
 
 _ABBR = re.compile(r'<abbr title="(?P<title>[^"]*)">(?P<term>.*?)</abbr>', re.DOTALL)
 _HEADING = re.compile(r"<h([1-6])\b[^>]*>.*?</h\1>", re.DOTALL)
+_LINK = re.compile(r"<a\b[^>]*>.*?</a>", re.DOTALL)
+
+
+def _unwrap(outer: re.Match) -> str:
+    return _ABBR.sub(r"\g<term>", outer.group(0))
 
 
 def once_per_page(html: str) -> str:
@@ -35,12 +40,12 @@ def once_per_page(html: str) -> str:
 
     Examples
     --------
-    >>> page = ('<h1><abbr title="max(0, z)">ReLU</abbr> and more</h1>'
-    ...         '<p>The <abbr title="max(0, z)">ReLU</abbr> and the <abbr title="max(0, z)">ReLU</abbr>.</p>')
+    >>> page = ('<h1><abbr title="max(0, z)">ReLU</abbr> and more</h1><p><a href="x/">the <abbr title="max(0, z)">ReLU</abbr></a>, '
+    ...         'the <abbr title="max(0, z)">ReLU</abbr> and the <abbr title="max(0, z)">ReLU</abbr>.</p>')
     >>> once_per_page(page)
-    '<h1>ReLU and more</h1><p>The <abbr title="max(0, z)" tabindex="0">ReLU</abbr> and the ReLU.</p>'
+    '<h1>ReLU and more</h1><p><a href="x/">the ReLU</a>, the <abbr title="max(0, z)" tabindex="0">ReLU</abbr> and the ReLU.</p>'
     """
-    html = _HEADING.sub(lambda heading: _ABBR.sub(r"\g<term>", heading.group(0)), html)
+    html = _LINK.sub(_unwrap, _HEADING.sub(_unwrap, html))  # a link or a heading is no place for a tooltip
     seen: set[str] = set()
 
     def first_only(match: re.Match) -> str:
