@@ -77,7 +77,8 @@ print(
 # images. The vertical axes are logarithmic: one grid line is a factor of ten.
 
 # %%
-fig, axs = plt.subplots(2, 2, figsize=(6.4, 5.6), sharey="row", layout="constrained")
+plt.rcParams["font.size"] = 11  # drawn at a phone's width, with text that stays legible there
+fig, axs = plt.subplots(2, 2, figsize=(5.2, 6.2), sharey="row", layout="constrained")
 for col, sizes in enumerate(NETS):
     layers = range(1, len(sizes))
     for init, marker in zip(INITS, "osD", strict=True):
@@ -90,7 +91,7 @@ for col, sizes in enumerate(NETS):
         ax.grid(True, which="major", alpha=0.4)
 axs[0, 0].set_ylabel("std of Z[l]")
 axs[1, 0].set_ylabel("std of dW[l]")
-axs[0, 1].legend(title="initialisation")
+fig.legend(*axs[0, 0].get_legend_handles_labels(), loc="outside lower center", ncols=3, title="initialisation")
 describe(
     fig,
     "Four panels, logarithmic vertical axes. Top: the standard deviation of the pre-activations Z of each layer "
