@@ -1,6 +1,19 @@
 # %% [markdown]
 # # Why backpropagation is fast
 #
+# <div class="admonition abstract">
+# <p class="admonition-title">You'll need · You'll learn</p>
+#
+# **You'll need:** [the four equations](../../maths/general/) of
+# backpropagation, and the idea of a numerical derivative,
+# $\bigl(J(\theta + \varepsilon) - J(\theta - \varepsilon)\bigr) / 2\varepsilon$.
+#
+# **You'll learn:** what one gradient costs by finite differences and by
+# backpropagation, measured on networks of growing size, and why the
+# difference decides whether a network can be trained at all.
+#
+# </div>
+#
 # There is a way to get every gradient that needs no calculus at all: nudge
 # one parameter by $\pm\varepsilon$, run the network forward twice, and take
 # the slope — the [gradient check](../gradient_check/) does exactly that. So
@@ -150,3 +163,26 @@ plt.show()
 # that is the difference between training and not training. Finite
 # differences keep one job — checking backpropagation on a small network,
 # with a handful of examples.
+
+# %% [markdown]
+# ## In short
+#
+# - Finite differences need two forward passes per parameter; backpropagation
+#   gets every parameter's slope from one forward and one backward pass.
+# - The backward pass costs about as much arithmetic as the forward one (see
+#   the [four equations](../../maths/general/), question 3).
+# - Finite differences keep one job: checking backpropagation on a small
+#   network.
+#
+# Next: [Initialisation](../initialisation/) — with the gradients in hand,
+# where should training start?
+#
+# ## Further reading
+#
+# - M. Nielsen, [*Neural Networks and Deep Learning*, chapter 2: in what sense is
+#   backpropagation a fast algorithm?](http://neuralnetworksanddeeplearning.com/chap2.html#in_what_sense_is_backpropagation_a_fast_algorithm)
+# - A. G. Baydin, B. A. Pearlmutter, A. A. Radul, J. M. Siskind,
+#   [*Automatic differentiation in machine learning: a survey*](https://arxiv.org/abs/1502.05767):
+#   reverse mode, of which backpropagation is the special case.
+# - CS231n, [Backpropagation, intuitions](https://cs231n.github.io/optimization-2/).
+# - A. Karpathy, [micrograd](https://github.com/karpathy/micrograd).

@@ -1,6 +1,20 @@
 # %% [markdown]
 # # The computational graph
 #
+# <div class="admonition abstract">
+# <p class="admonition-title">You'll need · You'll learn</p>
+#
+# **You'll need:** the chain rule, the [forward pass](../../maths/forward/),
+# $dZ^{[2]} = A^{[2]} - Y$ from [the loss](../../maths/loss/), and why
+# [gradient descent](../../maths/training/) wants the gradient of every
+# weight.
+#
+# **You'll learn:** to see a computation as a graph of small *gates*, the
+# local rule by which each gate passes gradients back, and how chaining those
+# rules gives backpropagation — worked with every number shown.
+#
+# </div>
+#
 # Backpropagation is easiest to see on a picture of the computation. The
 # forward pass of the 784-10-10 network is a chain of seven small operations
 # — *gates* — each taking arrays in and giving one array out. Going
@@ -442,5 +456,26 @@ display(
 assert all(same.values()), same
 
 # %% [markdown]
+# ## In short
+#
+# - A computation is a graph of gates; going backwards, each gate multiplies
+#   the upstream gradient by its own local derivative and passes the result to
+#   its inputs.
+# - A sum gate copies the gradient to its inputs, a product gate swaps its
+#   inputs, and a branch adds the gradients coming back along its paths.
+# - Backpropagation is these local rules, applied from the cost back to the
+#   weights, in one pass.
+#
 # Next: [Backpropagation](../../maths/backprop/) writes the same gates as
 # matrix equations for a whole batch, then for any depth.
+#
+# ## Further reading
+#
+# - CS231n, [Backpropagation, intuitions](https://cs231n.github.io/optimization-2/):
+#   the same gates on small circuits, worked with numbers.
+# - A. Karpathy, [micrograd](https://github.com/karpathy/micrograd): a tiny
+#   engine that builds this graph for any scalar computation and runs it
+#   backwards.
+# - d2l.ai, [Forward propagation, backward propagation, and computational graphs](https://d2l.ai/chapter_multilayer-perceptrons/backprop.html).
+# - 3Blue1Brown, [*Backpropagation calculus*](https://www.3blue1brown.com/topics/neural-networks)
+#   (chapter 4 of the series).
