@@ -3,15 +3,15 @@
 Every figure the site draws in a notebook gets, as its ``alt`` attribute, the
 text :func:`figure_description` makes from the figure itself — its titles,
 what each panel shows, its axis labels and legend entries — unless the notebook
-wrote one by hand with :func:`describe`. Nothing here draws; it only reads a
-matplotlib ``Figure``.
+wrote one by hand: :func:`describe` here, or, in a notebook (whose kernel cannot
+import ``site_hooks``), matplotlib's own ``fig.set_label(text)``, which is what
+:func:`describe` does. Nothing here draws; it only reads a matplotlib ``Figure``.
 """
 
 from __future__ import annotations
 
 __all__ = ["describe", "figure_description"]
 
-_DESCRIPTION = "nn_scratch_description"  # the attribute describe() sets on a figure
 _MAX_TITLES = 12  # a grid of 100 digits is summarised by its first titles
 
 
@@ -28,7 +28,7 @@ def describe(fig, text: str):
     """
     if not isinstance(text, str) or not text.strip():
         raise ValueError(f"a figure's description must be a non-empty string, got {text!r}")
-    setattr(fig, _DESCRIPTION, text.strip())
+    fig.set_label(text.strip())
     return fig
 
 
@@ -79,10 +79,10 @@ def figure_description(fig) -> str:
     'Figure: 20 images titled 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, … (8 more).'
     >>> plt.close("all")
     """
-    explicit = getattr(fig, _DESCRIPTION, None)
+    explicit = fig.get_label()
     if explicit:
         return explicit
-    head = _text(fig._suptitle) if getattr(fig, "_suptitle", None) is not None else ""
+    head = " ".join(fig.get_suptitle().split())
     panels = [ax for ax in fig.axes if ax.get_label() != "<colorbar>" and ax.get_visible()]
     colorbars = [_text(ax.yaxis.label) or _text(ax.xaxis.label) for ax in fig.axes if ax.get_label() == "<colorbar>"]
     sentences = [head] if head else []

@@ -38,7 +38,6 @@ from IPython.display import Markdown, display
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
 from nn_scratch import backward_prop, cross_entropy, forward_prop, one_hot, relu, relu_prime, softmax
-from nn_scratch.plots import describe
 
 # %config InlineBackend.figure_formats = ["retina"]
 
@@ -121,8 +120,7 @@ ax.axis("off")
 ax.text(
     2.8, 3.25, "f = (x + y)·z: values forwards (black),\ngradients backwards (red)", ha="center", va="top", fontsize=13
 )
-describe(
-    fig,
+fig.set_label(  # the figure's alt text on the site (site_hooks/describe.py)
     f"The graph of f = (x + y)·z: x = {x:g} and y = {y:g} enter a + gate giving q = {q:g}; q and z = {z:g} "
     f"enter a × gate giving f = {f:g}. Backwards, in red: ∂f/∂f = 1, ∂f/∂q = {df_dq:g}, ∂f/∂z = {df_dz:g}, "
     f"∂f/∂x = {df_dx:g} and ∂f/∂y = {df_dy:g}.",
@@ -235,8 +233,7 @@ def draw_graph(per_row):
                 edge(ax, (x, base + UP), (x, base), parameters[name], name, vertical=True)
     title = f"The {'-'.join(map(str, sizes))} network:{' ' if per_row > 3 else chr(10)}seven gates"
     ax.text(width / 2, sum(heights) + top - 0.1, title, ha="center", va="top", fontsize=15)
-    return describe(
-        fig,
+    fig.set_label(  # the figure's alt text on the site (site_hooks/describe.py)
         f"The 784-10-10 network as a graph in {len(rows)} rows. X (784×m) and W1 (10×784) enter a matrix product "
         "giving U1 (10×m); U1 and b1 (10×1) enter a + gate giving Z1; Z1 through ReLU gives A1; A1 and W2 "
         "(10×10) enter a matrix product giving U2; U2 and b2 enter a + gate giving Z2; softmax gives A2; "

@@ -39,8 +39,7 @@ from IPython.display import Markdown, display
 
 import nn_scratch as nn
 from nn_scratch.data import load_mnist
-from nn_scratch.describe import describe
-from nn_scratch.parameters import INITIALISATIONS
+from nn_scratch.network import INITIALISATIONS
 
 mnist = load_mnist(validation_size=10_000, seed=0, dtype=np.float64, progress=False)
 X, Y = mnist.X_train[:, :1000], mnist.Y_train[:1000]
@@ -92,8 +91,7 @@ for col, sizes in enumerate(NETS):
 axs[0, 0].set_ylabel("std of Z[l]")
 axs[1, 0].set_ylabel("std of dW[l]")
 fig.legend(*axs[0, 0].get_legend_handles_labels(), loc="outside lower center", ncols=3, title="initialisation")
-describe(
-    fig,
+fig.set_label(  # the figure's alt text on the site (site_hooks/describe.py)
     "Four panels, logarithmic vertical axes. Top: the standard deviation of the pre-activations Z of each layer "
     "at initialisation; bottom: that of the weight gradients dW. Left the 784-10-10 network, right the "
     "784-500-150-10 network. The spread of Z grows layer after layer with uniform weights, shrinks with the "
