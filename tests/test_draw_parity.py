@@ -220,12 +220,7 @@ def test_an_empty_or_faint_canvas_is_no_digit(node, trained):
 def test_the_pad_reads_ink_from_the_alpha_channel(tmp_path):
     # pad.js, the drawing pad of both pages: strokes are black on a transparent
     # canvas, so the ink of a pixel is its alpha byte / 255, whatever its colour.
-    exe = shutil.which("node")
-    if exe is None:
-        message = "Node.js (`node`) is needed to run the drawing pad's JavaScript"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+    exe = needs.node()
     script = tmp_path / "pad.js"
     script.write_text(
         "const pad = require(process.argv[2]);\n"
