@@ -13,7 +13,8 @@
 # [Download the notebook (.ipynb)](pitfalls_effects.ipynb) to run it yourself.
 
 # %% tags=["collapse"]
-# Set-up: the MNIST arrays, the dead-unit counter from benchmarks/, and the recipe and seeds printed below.
+# Set-up: the MNIST arrays (a validation split held out of the training images), the dead-unit
+# counter from benchmarks/, and the recipe and seeds printed below.
 import sys
 from pathlib import Path
 
@@ -33,11 +34,13 @@ def repo_folder(relative: str) -> Path:
     raise FileNotFoundError(f"{relative} not found above {Path.cwd()}")
 
 
-sys.path.insert(0, str(repo_folder("benchmarks")))
-from pitfall_variants import dead_units  # noqa: E402
+sys.path.insert(0, str(repo_folder("benchmarks").parent))  # the repository root, where benchmarks/ is a package
+from benchmarks.pitfall_variants import dead_units  # noqa: E402
 
-mnist = load_mnist()
-X_train, Y_train, X_test, Y_test = mnist.X_train, mnist.Y_train, mnist.X_test, mnist.Y_test
+# Choices are compared on images held out of the training set; the official test set is
+# scored once, at the end of the page.
+split = load_mnist(validation_size=10_000, seed=0)
+X_train, Y_train, X_val, Y_val = split.X_train, split.Y_train, split.X_val, split.Y_val
 RECIPE = dict(alpha=0.05, epochs=2, batch_size=64, momentum=0.9)
 SEEDS = range(3)
 print("recipe:", ", ".join(f"{k} = {v}" for k, v in RECIPE.items()), f"; seeds {list(SEEDS)}")
@@ -57,12 +60,13 @@ display(
         f"{np.sqrt(2 / 10):.2f} for the 10 inputs of the second."
     )
 )
+n = 5000
 for init in ("uniform", "he"):
     net = Network((784, 10, 10), init=init, seed=0)
-    A2, cache = net.forward(X_train[:, :5000])
+    A2, cache = net.forward(X_train[:, :n])
     print(
-        f"init={init:7}: at initialisation, on 5,000 training images, Z1 has std {cache['Z1'].std():.2f}, "
-        f"Z2 std {cache['Z2'].std():.2f}, and the loss is {cross_entropy(A2, Y_train[:5000]):.2f} "
+        f"init={init:7}: at initialisation, on {n:,} training images, Z1 has std {cache['Z1'].std():.2f}, "
+        f"Z2 std {cache['Z2'].std():.2f}, and the loss is {cross_entropy(A2, Y_train[:n]):.2f} "
         f"(log 10 = {np.log(10):.2f} for a uniform guess)"
     )
 
@@ -73,30 +77,31 @@ for init in ("uniform", "he"):
 # lost for good. A large step can push a unit there, whatever the
 # initialisation. The three seeds of each initialisation, trained with
 # `nn_scratch.sgd` and the recipe above; we count the dead units after
-# training and measure the test accuracy:
+# training and measure the accuracy on the held-out validation images:
 
 # %%
+steps = -(-X_train.shape[1] // RECIPE["batch_size"])  # per epoch
+log_every = next(k for k in range(steps // 8, steps + 1) if steps % k == 0)  # ≤ 8 points an epoch, the last at its end
 dead = {"uniform": [], "he": []}
 accuracy = {"uniform": [], "he": []}
 curves = {}
 for init in ("uniform", "he"):
     for seed in SEEDS:
         net = Network((784, 10, 10), init=init, seed=seed)
-        # 938 steps per epoch = 7 × 134: 7 points per epoch, the last at the very end
-        history = sgd(net, X_train, Y_train, **RECIPE, seed=0, log_every=134, X_val=X_test, Y_val=Y_test)
+        history = sgd(net, X_train, Y_train, **RECIPE, seed=0, log_every=log_every, X_val=X_val, Y_val=Y_val)
         dead[init].append(dead_units(net, X_train))
-        accuracy[init].append(net.accuracy(X_test, Y_test))
+        accuracy[init].append(net.accuracy(X_val, Y_val))
         if seed == 0:
             curves[f"{init}, seed 0"] = history
 for init in ("uniform", "he"):
     print(
         f"init={init:7}: dead hidden units after training, per seed: {dead[init]}; "
-        f"test accuracy {min(accuracy[init]):.2%} – {max(accuracy[init]):.2%} "
+        f"validation accuracy {min(accuracy[init]):.2%} – {max(accuracy[init]):.2%} "
         f"(mean {np.mean(accuracy[init]):.2%})"
     )
 
 # %%
-fig = plot_history(curves, x="epoch", val_label="test", title="784-10-10, SGD: U(−0.5, 0.5) against He initialisation")
+fig = plot_history(curves, x="epoch", val_label="validation", title="784-10-10, SGD: U(−0.5, 0.5) against He initialisation")
 
 # %% [markdown]
 # ## A dev split of the training data against the official test set
@@ -107,15 +112,16 @@ fig = plot_history(curves, x="epoch", val_label="test", title="784-10-10, SGD: U
 # (LeCun, Cortes and Burges made the two sets of writers disjoint). Here
 # part of the training images is held out (`validation_size`) and cut into
 # dev splits of the Kaggle notebook's size; the network trains on the rest.
+# This is the one place on the page where the official test set is scored.
 
 # %%
-split = load_mnist(validation_size=10_000, seed=0)
 print(f"trained on {split.X_train.shape[1]:,} images; {split.X_val.shape[1]:,} held out")
 net = Network((784, 10, 10), init="he", seed=0)
 sgd(net, split.X_train, split.Y_train, **RECIPE, seed=0)
 right_val = net.predict(split.X_val) == split.Y_val
-devs = right_val[np.random.default_rng(0).permutation(10_000).reshape(10, 1000)].mean(axis=1)
-print("accuracy on ten 1,000-image dev splits of the held-out training images:")
+dev_size = 1000  # the Kaggle notebook's dev split
+devs = right_val[np.random.default_rng(0).permutation(right_val.size).reshape(-1, dev_size)].mean(axis=1)
+print(f"accuracy on {len(devs)} dev splits of {dev_size:,} held-out training images each:")
 print("  " + "  ".join(f"{a:.1%}" for a in devs))
-print(f"all 10,000 held-out training images: {right_val.mean():.2%}")
-print(f"the official 10,000-image test set:  {net.accuracy(split.X_test, split.Y_test):.2%}")
+print(f"all {right_val.size:,} held-out training images: {right_val.mean():.2%}")
+print(f"the official {split.Y_test.size:,}-image test set:  {net.accuracy(split.X_test, split.Y_test):.2%}")
