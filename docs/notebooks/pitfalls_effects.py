@@ -101,7 +101,9 @@ for init in ("uniform", "he"):
     )
 
 # %%
-fig = plot_history(curves, x="epoch", val_label="validation", title="784-10-10, SGD: U(−0.5, 0.5) against He initialisation")
+fig = plot_history(
+    curves, x="epoch", val_label="validation", title="784-10-10, SGD: U(−0.5, 0.5) against He initialisation"
+)
 
 # %% [markdown]
 # ## A dev split of the training data against the official test set

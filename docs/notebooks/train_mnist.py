@@ -44,7 +44,9 @@ print(f"pixels in [{X_train.min()}, {X_train.max()}], labels {np.unique(Y_train)
 
 # %%
 shown = 20
-fig = plot_digits(X_train[:, :shown], labels=Y_train[:shown], title=f"The first {shown} training images and their labels")
+fig = plot_digits(
+    X_train[:, :shown], labels=Y_train[:shown], title=f"The first {shown} training images and their labels"
+)
 
 # %% [markdown]
 # ## The network and the training loop
