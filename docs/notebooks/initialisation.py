@@ -19,7 +19,7 @@
 # started equal, every unit of the layer would compute the same thing and get the
 # same gradient, and they would stay copies of each other forever. But *how*
 # random matters as much. This page compares the three initialisations of
-# [`init_params`](../../reference/parameters/), measured while the site was
+# [`init_params`](../../reference/network/), measured while the site was
 # built, on real MNIST images:
 #
 # - **uniform**: every weight and bias drawn from U(−0.5, 0.5), the classic
