@@ -79,39 +79,47 @@ def mark_prose(html: str, terms: dict[str, str]) -> str:
     >>> mark_prose(page, {"ReLU": "max(0, z)"})
     '<h2>ReLU</h2><p>A <code>ReLU</code>, $ReLU(z)$ and the <abbr title="max(0, z)" tabindex="0">ReLU</abbr>.</p><p>ReLU.</p>'
     """
-    patterns = {term: re.compile(rf"(?<![\w-]){re.escape(term)}(?![\w-])") for term in terms}
-    left = dict(patterns)
+    left = {term: re.compile(rf"(?<![\w-]){re.escape(term)}(?![\w-])") for term in terms}
     skip, prose, out = [], 0, []
     for token in _TOKEN.split(html):
         if token.startswith("<"):
-            name = re.match(r"</?\s*([a-zA-Z0-9]+)", token)
-            tag = name.group(1).lower() if name else ""
-            closing = token.startswith("</")
-            if tag in _SKIP:
-                skip.append(tag) if not closing else (skip.pop() if skip and skip[-1] == tag else None)
-            elif tag in ("p", "li"):
-                prose += -1 if closing else 1
-            out.append(token)
-            continue
-        if skip or prose <= 0 or not left:
-            out.append(token)
-            continue
-        # Maths stays as it is: only the text between the $…$ (or \\( … \\)) spans is searched.
-        pieces = _MATH.split(token)
-        for i in range(0, len(pieces), 2):
-            for term, pattern in list(left.items()):
-                if term not in left:  # its other capitalisation was just marked
-                    continue
-                match = pattern.search(pieces[i])
-                if match and "<abbr" not in pieces[i][: match.start()]:
-                    title = html_lib.escape(terms[term], quote=True)
-                    before, after = pieces[i][: match.start()], pieces[i][match.end() :]
-                    pieces[i] = f'{before}<abbr title="{title}" tabindex="0">{term}</abbr>{after}'
-                    for same in [t for t in left if t.lower() == term.lower()]:  # "Softmax" and "softmax": once
-                        del left[same]
-        token = "".join(pieces)
+            prose += _enter(token, skip)
+        elif not skip and prose > 0 and left:
+            # Maths stays as it is: only the text between the $…$ (or \\( … \\)) spans is searched.
+            pieces = _MATH.split(token)
+            pieces[::2] = [_mark_first(text, terms, left) for text in pieces[::2]]
+            token = "".join(pieces)
         out.append(token)
     return "".join(out)
+
+
+def _enter(tag_token: str, skip: list[str]) -> int:
+    """Follow one HTML tag: push or pop the elements whose text is never marked; +1/−1 for a paragraph or list item."""
+    name = re.match(r"</?\s*([a-zA-Z0-9]+)", tag_token)
+    tag = name.group(1).lower() if name else ""
+    closing = tag_token.startswith("</")
+    if tag in _SKIP:
+        if not closing:
+            skip.append(tag)
+        elif skip and skip[-1] == tag:
+            skip.pop()
+    elif tag in ("p", "li"):
+        return -1 if closing else 1
+    return 0
+
+
+def _mark_first(text: str, terms: dict[str, str], left: dict[str, re.Pattern]) -> str:
+    """Mark in ``text`` each term still in ``left``, and take it (in every capitalisation) out of ``left``."""
+    for term, pattern in list(left.items()):
+        if term not in left:  # its other capitalisation was just marked
+            continue
+        match = pattern.search(text)
+        if match and "<abbr" not in text[: match.start()]:
+            title = html_lib.escape(terms[term], quote=True)
+            text = f'{text[: match.start()]}<abbr title="{title}" tabindex="0">{term}</abbr>{text[match.end() :]}'
+            for same in [t for t in left if t.lower() == term.lower()]:  # "Softmax" and "softmax": once
+                del left[same]
+    return text
 
 
 def on_page_content(html, page, config, files):
