@@ -13,11 +13,8 @@
 # [Download the notebook (.ipynb)](pitfalls_effects.ipynb) to run it yourself.
 
 # %% tags=["collapse"]
-# Set-up: the MNIST arrays (a validation split held out of the training images), the dead-unit
-# counter from benchmarks/, and the recipe and seeds printed below.
-import sys
-from pathlib import Path
-
+# Set-up: the MNIST arrays (a validation split held out of the training images), a dead-unit
+# counter, and the recipe and seeds printed below.
 import numpy as np
 from IPython.display import Markdown, display
 
@@ -26,16 +23,11 @@ from nn_scratch.data import load_mnist
 from nn_scratch.plots import plot_history
 
 
-def repo_folder(relative: str) -> Path:
-    """Find the folder ``relative`` from the repository root, wherever this notebook runs."""
-    for folder in (Path.cwd(), *Path.cwd().parents):
-        if (folder / relative).is_dir():
-            return folder / relative
-    raise FileNotFoundError(f"{relative} not found above {Path.cwd()}")
+def dead_units(net, X):
+    """Hidden units of the first layer whose pre-activation Z1 is ≤ 0 for every column of X."""
+    _, cache = net.forward(X)
+    return int(np.count_nonzero((cache["Z1"] > 0).sum(axis=1) == 0))
 
-
-sys.path.insert(0, str(repo_folder("benchmarks").parent))  # the repository root, where benchmarks/ is a package
-from benchmarks.pitfall_variants import dead_units  # noqa: E402
 
 # Choices are compared on images held out of the training set; the official test set is
 # scored once, at the end of the page.
