@@ -194,20 +194,3 @@ def backward_prop_with(
     if bug == "db1_from_dZ2":
         db1 = dZ2.sum(axis=1, keepdims=True) / m  # PITFALL: db[2] where db[1] belongs
     return {"dW2": dW2, "db2": db2, "dW1": dW1, "db1": db1}
-
-
-def dead_units(net: Network, X: np.ndarray) -> int:
-    r"""Hidden units of the first layer whose pre-activation is ≤ 0 for every column of ``X``.
-
-    Such a unit outputs 0 for all these inputs, so $\mathrm{ReLU}'(Z^{[1]}) = 0$
-    kills every gradient through it: gradient descent can never revive it.
-
-    Examples
-    --------
-    >>> net = Network((2, 3, 2), seed=0)
-    >>> net.params["b1"][:] = [[-100.0], [0.0], [0.0]]     # unit 0 can never fire on inputs in [0, 1]
-    >>> dead_units(net, np.random.default_rng(0).random((2, 50))) >= 1
-    True
-    """
-    _, cache = net.forward(X)
-    return int(np.count_nonzero((cache["Z1"] > 0).sum(axis=1) == 0))
