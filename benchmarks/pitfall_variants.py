@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nn_scratch import Network, one_hot, relu, relu_prime
+from nn_scratch import one_hot, relu, relu_prime
 
 BUGS = (
     "bias_summed_over_matrix",
