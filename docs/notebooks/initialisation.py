@@ -44,7 +44,7 @@ from nn_scratch.network import INITIALISATIONS
 mnist = load_mnist(validation_size=10_000, seed=0, dtype=np.float64, progress=False)
 X, Y = mnist.X_train[:, :1000], mnist.Y_train[:1000]
 NETS = [(784, 10, 10), (784, 500, 150, 10)]
-INITS = list(INITIALISATIONS)  # uniform, normal, he
+INITS = list(INITIALISATIONS)  # the package's schemes, by name
 
 
 def spread(sizes, init):
@@ -75,7 +75,8 @@ print(
 # of the weight gradients $dW^{[l]}$ that backpropagation returns for the same
 # images. The vertical axes are logarithmic: one grid line is a factor of ten.
 
-# %%
+# %% tags=["collapse"]
+# The figure: one line per initialisation, one column per network.
 plt.rcParams["font.size"] = 11  # drawn at a phone's width, with text that stays legible there
 fig, axs = plt.subplots(2, 2, figsize=(5.2, 6.2), sharey="row", layout="constrained")
 for col, sizes in enumerate(NETS):
