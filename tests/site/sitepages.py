@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path, PurePosixPath
 
+import pathspec
+
 REPO = Path(__file__).resolve().parents[2]
 DOCS = REPO / "docs"
 
@@ -39,11 +41,19 @@ def page_url(src: str) -> str:
     return "" if str(path) == "." else f"{path}/"
 
 
+def excluded(config: Path = REPO / "mkdocs.yml") -> pathspec.GitIgnoreSpec:
+    """mkdocs.yml's ``exclude_docs``: files of docs/ that are no page (the glossary snippet, say)."""
+    block = re.search(r"^exclude_docs: \|\n((?:  .*\n)+)", config.read_text(encoding="utf-8"), re.M)
+    lines = block.group(1).split("\n") if block else []
+    return pathspec.GitIgnoreSpec.from_lines([line.strip() for line in lines if line.strip()])
+
+
 def source_pages(docs: Path = DOCS) -> list[str]:
-    """Every page source in ``docs``: the Markdown files and the notebook scripts."""
+    """Every page source in ``docs``: the Markdown files and the notebook scripts, less ``exclude_docs``."""
     sources = [p.relative_to(docs).as_posix() for p in docs.rglob("*.md")]
     sources += [p.relative_to(docs).as_posix() for p in docs.glob("notebooks/*.py")]
-    return sorted(sources)
+    skip = excluded()
+    return sorted(src for src in sources if not skip.match_file(src))
 
 
 def expected_pages(docs: Path = DOCS) -> list[str]:
