@@ -221,3 +221,25 @@ def test_performance_hook_refuses_a_quick_run(tmp_path):
     import doctest
 
     assert doctest.testmod(hook).failed == 0
+
+
+def test_the_x_read_conclusion_follows_the_measurements():
+    # The page's sentence about what limits the two X-reading products is computed, so a
+    # rerun that contradicts it changes the words instead of leaving them wrong.
+    hook = _performance_hook()
+
+    def limit(gb32, gb64, gflops):
+        rows = {"float32": (gb32, 5.0), "float64": (gb64, 2.5)}
+        return {
+            "x_read_limit": {
+                dtype: {"gb_per_second": gb, "gflops_per_second": gflops, "flops_per_byte": fpb, "seconds": 1 / gb}
+                for dtype, (gb, fpb) in rows.items()
+            }
+        }
+
+    faster64 = hook._x_read_fields(limit(6.0, 10.0, 30.0), peak=200.0)["x_read_conclusion"]
+    assert "rules out memory bandwidth" in faster64 and "Neither limit explains" in faster64
+    slower64 = hook._x_read_fields(limit(10.0, 6.0, 30.0), peak=200.0)["x_read_conclusion"]
+    assert "as a bandwidth limit would have it" in slower64 and "Neither limit" not in slower64
+    near_peak = hook._x_read_fields(limit(6.0, 10.0, 150.0), peak=200.0)["x_read_conclusion"]
+    assert "75 % of the matrix-multiply peak" in near_peak and "Neither limit" not in near_peak

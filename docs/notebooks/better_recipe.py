@@ -16,7 +16,7 @@
 # validation split** — training images held out from training — never on the
 # test set, which this page scores once, at the end. The result first: the
 # validation accuracy of every candidate the search tried, epoch by epoch, and
-# of the chosen recipe trained again here, with a point every few hundred steps.
+# of the chosen recipe trained again here, with a point every few dozen steps.
 #
 # [Download the notebook (.ipynb)](better_recipe.ipynb) to run it yourself.
 
