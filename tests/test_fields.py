@@ -14,6 +14,7 @@ sys.path.insert(0, str(REPO / "site_hooks"))
 
 import fields  # noqa: E402
 import measurements  # noqa: E402  (registers the "pitfalls" namespace)
+import quantities  # noqa: E402, F401  (registers the "net" namespace)
 from mkdocs.exceptions import PluginError  # noqa: E402
 
 
