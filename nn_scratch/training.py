@@ -460,42 +460,54 @@ class _Tally:
     """Running sums since the last log, which History promises (and the Playground mirrors).
 
     Each batch's loss and correct predictions come from the output its step
-    already computed: each step keeps, per example, the probability of its true
-    class and whether the prediction was right; a log sums them, in one pass.
+    already computed. A step only keeps a reference to that output and its
+    labels; they are read together, in a few array operations, when a line is
+    logged, or once they hold ``_FOLD`` examples, so that a rare log holds little memory.
     """
 
+    _FOLD = 4096  # examples whose outputs are kept before they are summed (n_L × 4096 numbers)
+
     def __init__(self, xp, L):
-        self.xp, self.L, self.columns = xp, L, {}
+        self.xp, self.L = xp, L
         self.reset()
 
     def reset(self):
-        self.p, self.hits, self.dead = [], [], None
+        self.outputs, self.labels, self.kept, self.dead = [], [], 0, None
+        self.loss, self.hits, self.seen = 0.0, 0, 0
 
     def add(self, cache, Y, *, watch_dead):
-        xp, A = self.xp, cache[f"A{self.L}"]
-        m = Y.shape[0]
-        if m not in self.columns:
-            self.columns[m] = xp.arange(m, device=Y.device)
-        # Example i's loss is −log A[Y[i], i]: that entry, at Y[i]·m + i of A read row by row.
-        self.p.append(xp.take(xp.reshape(A, (-1,)), Y * m + self.columns[m]))
-        self.hits.append(xp.argmax(A, axis=0) == Y)
+        self.outputs.append(cache[f"A{self.L}"])
+        self.labels.append(Y)
+        self.kept += Y.shape[0]
+        if self.kept >= self._FOLD:
+            self._fold()
         # Dead over the evaluation means dead on every batch since the last log;
         # one live batch settles it until then.
         if watch_dead and self.dead != 0:
-            self.dead = dead_layer(cache, xp) or 0
+            self.dead = dead_layer(cache, self.xp) or 0
+
+    def _fold(self):
+        xp = self.xp
+        A, Y = xp.concat(self.outputs, axis=1), xp.concat(self.labels)
+        m = Y.shape[0]
+        # Example i's loss is −log A[Y[i], i]: that entry, at Y[i]·m + i of A read row by row.
+        p = xp.take(xp.reshape(A, (-1,)), Y * m + xp.arange(m, device=Y.device))
+        # cross_entropy's clip: a probability of exactly 0 gives a large finite loss, not inf.
+        self.loss -= float(xp.sum(xp.log(xp.maximum(p, xp.finfo(p.dtype).smallest_normal))))
+        self.hits += int(xp.count_nonzero(xp.argmax(A, axis=0) == Y))
+        self.seen += m
+        self.outputs, self.labels, self.kept = [], [], 0
 
     def record(self, step, steps_per_epoch, history) -> dict:
         if self.dead:
             history.mark_dead(step, self.dead)
-        xp, p = self.xp, self.xp.concat(self.p)
-        # cross_entropy's clip: a probability of exactly 0 gives a large finite loss, not inf.
-        loss = -xp.sum(xp.log(xp.maximum(p, xp.finfo(p.dtype).smallest_normal)))
-        seen = p.shape[0]
+        if self.outputs:
+            self._fold()
         record = dict(
             step=step,
             epoch=step / steps_per_epoch,
-            loss=float(loss) / seen,
-            train_accuracy=int(xp.count_nonzero(xp.concat(self.hits))) / seen,
+            loss=self.loss / self.seen,
+            train_accuracy=self.hits / self.seen,
         )
         self.reset()
         return record
