@@ -20,9 +20,9 @@ Every file is checked, wherever it was found: its IDX header must describe
 and the SHA-256 of its *unpacked* bytes must equal the published value in
 :data:`MNIST_FILES`. The unpacked bytes are hashed rather than the ``.gz``
 because the same images are distributed with different gzip compressions.
-Hashing costs about a tenth of a second for all 55 MB, against the cost of
-silently training on a damaged or substituted file; pass ``verify=False`` to
-skip only the hash (the structural checks always run).
+Hashing every unpacked byte is a small cost against that of silently
+training on a damaged or substituted file; pass ``verify=False`` to skip only
+the hash (the structural checks always run).
 
 Examples
 --------

@@ -31,7 +31,7 @@ PIXELS = SIDE * SIDE
 NUM_CLASSES = 10
 """The digits 0–9."""
 MAX_ITEMS = 100_000
-"""Above MNIST's 60,000; caps what any header can make us read (78 MB of images)."""
+"""Above MNIST's largest file; caps what any header can make us read (``MAX_ITEMS × PIXELS`` bytes of images)."""
 _CHUNK = 4 * 2**20  # unpacked bytes read at a time: bounds memory whatever a header claims
 _IDX_UBYTE = 0x08  # IDX type code of unsigned bytes
 _NDIM = {"images": 3, "labels": 1}

@@ -138,7 +138,8 @@ def plot_digits(
     ncols : int
         Pictures per row.
     max_images : int
-        Refuse more columns than this (60,000 subplots would take minutes).
+        Refuse more columns than this: each image is a matplotlib subplot, and a
+        whole training set of them would take far too long to draw.
     cmap : str
         Colormap; ``"gray_r"`` draws dark ink on white paper.
     title : str, optional

@@ -3,7 +3,8 @@
 The build does not run Lighthouse (it needs the built site, Chromium and a
 minute a page). ``python scripts/lighthouse_scores.py SITE`` measures the five
 kinds of page and writes the JSON with its provenance; tests/site/test_lighthouse.py
-measures the tests' own build and asserts the same targets. This hook registers
+measures the tests' own build, asserts accessibility and layout shift, and records
+the timings. This hook registers
 the ``lighthouse`` namespace of ``site_hooks/fields.py``: ``{{ lighthouse.scores }}``
 becomes a table of the scores and a sentence saying when, where and with which
 versions they were measured. A missing file, or one without a page of each
@@ -67,7 +68,29 @@ def scores_field(report: dict) -> str:
         f"{m['load_average_end'][0]:.1f} at the end. Lighthouse scales the main-thread work it observed "
         "to a phone's CPU, so a busy machine shows longer blocking times and lower scores than a quiet one.",
     ]
+    targets = report.get("targets")
+    if targets:
+        rows += ["", _targets_sentence(targets, pages)]
     return "\n".join(rows)
+
+
+def _targets_sentence(targets: dict, pages: dict) -> str:
+    """Which page kinds meet the site's own targets in this run, and which miss which."""
+    missed = {}
+    for kind, label in KINDS.items():
+        p = pages[kind]
+        low = [k for k in ("performance", "accessibility") if p[k] < targets[k]]
+        high = [k for k in ("total_blocking_time_ms", "cumulative_layout_shift") if p[k] > targets[k]]
+        if low or high:
+            missed[label] = ", ".join(k.replace("_ms", "").replace("_", " ") for k in low + high)
+    goal = (
+        f"The site's targets are performance at least {targets['performance']}, accessibility "
+        f"{targets['accessibility']}, total blocking time at most {targets['total_blocking_time_ms']} ms and "
+        f"layout shift at most {targets['cumulative_layout_shift']}."
+    )
+    if not missed:
+        return goal + " Every page kind meets them in this run."
+    return goal + " In this run they are missed by " + "; ".join(f"{k} ({v})" for k, v in missed.items()) + "."
 
 
 def _compute() -> dict[str, str]:

@@ -543,51 +543,55 @@ def _target_rows(report: dict) -> list[tuple[str, str, str, object]]:
         )
         for n, by_dtype in full["over_floor"].items()
     ]
-    return step_rows + floor_rows + [
-        (
-            "time_to_92",
-            "nn_scratch_seconds_at_most",
-            f"{nn['best']['seconds']:.3f} s, {_pct(nn['test_accuracy'])}",
-            met["time_to_92"].get("nn_scratch_seconds_at_most"),
-        ),
-        (
-            "time_to_92",
-            "pytorch_over_nn_scratch_at_least",
-            f"{ratio_torch:.1f}" if ratio_torch else "—",
-            met["time_to_92"].get("pytorch_over_nn_scratch_at_least"),
-        ),
-        ("full_batch", "equal_within_1e-10", f"{max(differences):.0e}", met["full_batch"]["equal_within_1e-10"]),
-        (
-            "wide",
-            "nn_scratch_over_pytorch_at_most",
-            f"{1 / wide_ratio:.2f}" if wide_ratio else "—",
-            met["wide"].get("nn_scratch_over_pytorch_at_most"),
-        ),
-        (
-            "accuracy",
-            "wide_test_accuracy_at_least",
-            _pct(acc["wide"]["test_accuracy"]),
-            met["accuracy"]["wide_test_accuracy_at_least"],
-        ),
-        (
-            "accuracy",
-            "wide_training_seconds_at_most",
-            f"{acc['wide']['training_seconds']:.0f} s",
-            met["accuracy"]["wide_training_seconds_at_most"],
-        ),
-        (
-            "accuracy",
-            "small_test_accuracy_at_least",
-            ", ".join(f"seed {r['recipe']['seed']}: {_pct(r['test_accuracy'])}" for r in small),
-            met["accuracy"]["small_test_accuracy_at_least"],
-        ),
-        (
-            "accuracy",
-            "small_median_test_accuracy_at_least",
-            _pct(acc["small"]["median_test_accuracy"]),
-            met["accuracy"].get("small_median_test_accuracy_at_least"),
-        ),
-    ]
+    return (
+        step_rows
+        + floor_rows
+        + [
+            (
+                "time_to_92",
+                "nn_scratch_seconds_at_most",
+                f"{nn['best']['seconds']:.3f} s, {_pct(nn['test_accuracy'])}",
+                met["time_to_92"].get("nn_scratch_seconds_at_most"),
+            ),
+            (
+                "time_to_92",
+                "pytorch_over_nn_scratch_at_least",
+                f"{ratio_torch:.1f}" if ratio_torch else "—",
+                met["time_to_92"].get("pytorch_over_nn_scratch_at_least"),
+            ),
+            ("full_batch", "equal_within_1e-10", f"{max(differences):.0e}", met["full_batch"]["equal_within_1e-10"]),
+            (
+                "wide",
+                "nn_scratch_over_pytorch_at_most",
+                f"{1 / wide_ratio:.2f}" if wide_ratio else "—",
+                met["wide"].get("nn_scratch_over_pytorch_at_most"),
+            ),
+            (
+                "accuracy",
+                "wide_test_accuracy_at_least",
+                _pct(acc["wide"]["test_accuracy"]),
+                met["accuracy"]["wide_test_accuracy_at_least"],
+            ),
+            (
+                "accuracy",
+                "wide_training_seconds_at_most",
+                f"{acc['wide']['training_seconds']:.0f} s",
+                met["accuracy"]["wide_training_seconds_at_most"],
+            ),
+            (
+                "accuracy",
+                "small_test_accuracy_at_least",
+                ", ".join(f"seed {r['recipe']['seed']}: {_pct(r['test_accuracy'])}" for r in small),
+                met["accuracy"]["small_test_accuracy_at_least"],
+            ),
+            (
+                "accuracy",
+                "small_median_test_accuracy_at_least",
+                _pct(acc["small"]["median_test_accuracy"]),
+                met["accuracy"].get("small_median_test_accuracy_at_least"),
+            ),
+        ]
+    )
 
 
 def _targets(report: dict) -> str:

@@ -181,6 +181,7 @@ def test_committed_results_fill_every_field_of_the_performance_page():
     page = (REPO / "docs" / "performance.md").read_text()
     hook._results["fields"] = fields
     import lighthouse  # noqa: F401  (registers the page's other namespace, the committed Lighthouse scores)
+
     filled = hook.fields.fill(page, "performance.md")  # raises on a field the hook does not compute
     assert "{{" not in filled and "perf." not in filled
     assert report["machine"]["cpu"] in filled and report["machine"]["date_utc"] in filled

@@ -62,10 +62,11 @@ print(f"the check: float64, step EPSILON = {EPSILON:g}, pass below TOLERANCE = {
 # %% [markdown]
 # ## The real network on real images
 #
-# A float64 784-10-10 network, trained for one epoch on the first 10,000
-# training images so that the check runs at a typical point rather than at
-# the random start, then checked on 5 test images. Each of its parameters
-# (counted below) costs two forward passes, so a few images are plenty.
+# A float64 784-10-10 network, trained for one epoch on part of the training
+# images so that the check runs at a typical point rather than at the random
+# start, then checked on a handful of images (the cell prints both counts).
+# Each of its parameters (counted below) costs two forward passes, so a few
+# images are plenty.
 
 # %%
 mnist = load_mnist(dtype=np.float64, n_train=10_000, n_test=100)
@@ -73,6 +74,7 @@ net = Network((784, 10, 10), init="he", seed=0, dtype=np.float64)
 sgd(net, mnist.X_train, mnist.Y_train, alpha=0.1, epochs=1, batch_size=64, seed=0)
 X, Y = mnist.X_test[:, :5], mnist.Y_test[:5]
 n_params = sum(P.size for P in net.params.values())
+print(f"trained on {mnist.X_train.shape[1]:,} training images; checked on {X.shape[1]} test images")
 print(f"{n_params:,} parameters; X {X.shape}, Y {Y}")
 
 start = time.perf_counter()

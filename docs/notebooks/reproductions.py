@@ -249,19 +249,21 @@ fig = plot_history(
 # %% [markdown]
 # The large network starts slowly: with weights of size 0.01, each layer
 # shrinks the scale of its input, the output scores start almost equal and the
-# gradients are tiny next to the weights. At initialisation, on 2,000 training
-# images (same seed as the script):
+# gradients are tiny next to the weights. At initialisation, on the first
+# training images (same seed as the script; the cell prints how many):
 
 # %%
+n = 2000
 params = init_params((784, 500, 150, 10), init="normal", seed=train_cfg["seed"], dtype=np.float32)
-A3, cache = forward_prop(params, X_train[:, :2000])
-grads = backward_prop(params, cache, Y_train[:2000])
+A3, cache = forward_prop(params, X_train[:, :n])
+grads = backward_prop(params, cache, Y_train[:n])
+print(f"on the first {n:,} training images:")
 for l in (1, 2, 3):
     print(
         f"layer {l}: std of Z{l} {cache[f'Z{l}'].std():.2g};  |dW{l}| / |W{l}| = "
         f"{np.linalg.norm(grads[f'dW{l}']) / np.linalg.norm(params[f'W{l}']):.2g}"
     )
-print(f"loss {cross_entropy(A3, Y_train[:2000]):.4f} (log 10 = {np.log(10):.4f})")
+print(f"loss {cross_entropy(A3, Y_train[:n]):.4f} (log 10 = {np.log(10):.4f})")
 
 # %% [markdown]
 # So for many iterations the loss hardly moves and the network predicts one

