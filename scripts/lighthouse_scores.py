@@ -11,8 +11,10 @@ The site is served by ``serve``: a static server that gzips text responses
 ``python -m http.server`` does not, and would make every page look slower than
 a reader will ever see it.
 
-tests/site/test_lighthouse.py runs it against the tests' build and asserts the
-targets (``TARGETS``); this script records a run for the Performance page::
+tests/site/test_lighthouse.py runs it against the tests' build, asserts what does
+not depend on the machine (accessibility, layout shift) and records which of the
+targets (``TARGETS``) each page misses; this script records a run for the
+Performance page::
 
     mkdocs build --strict -d /tmp/site
     python scripts/lighthouse_scores.py /tmp/site        # writes docs/data/lighthouse.json
