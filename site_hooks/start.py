@@ -1,8 +1,9 @@
 """MkDocs hook: the Start here page's pictures and numbers, from a network trained while the site builds.
 
 ``docs/start.md`` draws the 784-10-10 network and follows one image through it.
-Nothing there is a stored picture or a typed-in number: this hook trains the
-network with :func:`nn_scratch.sgd` (fixed seeds), draws three figures from it
+Nothing there is a stored picture or a typed-in number: this hook takes the
+network that ``site_hooks/demo.py`` trains for the home page too (fixed seeds),
+draws three figures from it
 with matplotlib — the network with its edges, one hidden unit's weighted sum,
 the rows of ``W1`` as 28 × 28 templates — adds them to the site under
 ``assets/start/`` and registers the numbers as the ``start`` namespace of
@@ -13,17 +14,12 @@ none``), drawn at the width of a phone so that their text stays legible there.
 from __future__ import annotations
 
 import io
-import time
 
+import demo
 import fields
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
-LAYER_SIZES = (784, 10, 10)
-VALIDATION_SIZE = 10_000
-SEED = 0
-# sgd's own keywords: sgd(net, X, Y, **RECIPE), as on the home page.
-RECIPE = {"alpha": 0.1, "epochs": 3, "batch_size": 100, "seed": SEED}
 FIGURES = {
     "network": "assets/start/network.svg",
     "neuron": "assets/start/neuron.svg",
@@ -144,25 +140,15 @@ def templates_figure(W1) -> bytes:
     return _svg(fig)
 
 
-def build() -> tuple[dict[str, bytes], dict[str, str]]:
-    """Train the network, draw the three figures, and compute the numbers the page quotes."""
+def build(config) -> tuple[dict[str, bytes], dict[str, str]]:
+    """Take the shared network, draw the three figures, and compute the numbers the page quotes."""
     import matplotlib
 
     matplotlib.use("Agg")
     matplotlib.rcParams["svg.fonttype"] = "none"  # real text in the SVG: it scales and can be searched
     import numpy as np
 
-    import nn_scratch as nn
-    from nn_scratch.data import MNISTFileError, MNISTNotFoundError, load_mnist
-
-    try:
-        data = load_mnist(validation_size=VALIDATION_SIZE, seed=SEED, progress=False)
-    except (MNISTNotFoundError, MNISTFileError) as err:
-        raise PluginError(f"the Start here page trains on MNIST, which could not be loaded: {err}") from err
-    net = nn.Network(LAYER_SIZES, seed=SEED)
-    start = time.perf_counter()
-    nn.sgd(net, data.X_train, data.Y_train, **RECIPE)
-    seconds = time.perf_counter() - start
+    net, data, _, seconds = demo.run(config, "Start here page")
 
     # The first validation image that the network gets right: a typical example, not a hand-picked one.
     predictions = net.predict(data.X_val)
@@ -192,9 +178,9 @@ def build() -> tuple[dict[str, bytes], dict[str, str]]:
         "n_W1_edges": f"{W1.size:,}",
         "n_W2_edges": f"{W2.size:,}",
         "n_train": f"{data.X_train.shape[1]:,}",
-        "epochs": str(RECIPE["epochs"]),
-        "batch_size": str(RECIPE["batch_size"]),
-        "alpha": f"{RECIPE['alpha']:g}",
+        "epochs": str(demo.RECIPE["epochs"]),
+        "batch_size": str(demo.RECIPE["batch_size"]),
+        "alpha": f"{demo.RECIPE['alpha']:g}",
         "seconds": f"{seconds:.1f}",
         "val_accuracy": f"{100 * net.accuracy(data.X_val, data.Y_val):.1f} %",
         "label": str(label),
@@ -215,7 +201,7 @@ def build() -> tuple[dict[str, bytes], dict[str, str]]:
 
 
 def on_files(files, config):
-    figures, numbers = build()
+    figures, numbers = build(config)
     _results["numbers"] = numbers
     for name, svg in figures.items():
         files.append(File.generated(config, FIGURES[name], content=svg))

@@ -8,13 +8,13 @@ the glossary's terms explain themselves on every page.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import sys
 import types
 from pathlib import Path
 
 import jupytext
+import needs
 import numpy as np
 import pytest
 import yaml
@@ -173,10 +173,8 @@ def start_hook(monkeypatch):
     registry = types.ModuleType("fields")
     registry.register = lambda namespace, compute, source: None
     monkeypatch.setitem(sys.modules, "fields", registry)
-    spec = importlib.util.spec_from_file_location("site_hooks_start", REPO / "site_hooks" / "start.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    monkeypatch.syspath_prepend(str(REPO / "site_hooks"))  # where mkdocs runs it: it imports demo.py beside it
+    return needs.module_at(REPO / "site_hooks" / "start.py", "site_hooks_start")
 
 
 def test_start_page_figures_are_svg_with_real_text(start_hook):
