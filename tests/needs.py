@@ -7,7 +7,8 @@ the test is skipped, and the message says exactly how to enable it.
 
 Every guard of the suite goes through here: ``tests/conftest.py`` (MNIST),
 ``tests/site/conftest.py`` (Playwright, Chromium), the Node.js parity tests,
-the PyTorch tests and the accessibility test.
+the PyTorch tests and the accessibility test. ``module_at`` loads a script or a
+hook that a test exercises but no package makes importable.
 
 Examples
 --------
@@ -18,8 +19,10 @@ True
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import shutil
+from pathlib import Path
 from types import ModuleType
 
 import pytest
@@ -67,3 +70,18 @@ def node() -> str:
     if exe is None:
         unavailable(f"Node.js (`node`) is not on PATH: {HOW['node']}")
     return exe
+
+
+def module_at(path, name: str | None = None) -> ModuleType:
+    """The module in the file ``path``: a script of scripts/ or a hook of site_hooks/, which no package imports.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> module_at(Path(__file__)).module_at.__name__
+    'module_at'
+    """
+    spec = importlib.util.spec_from_file_location(name or Path(path).stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

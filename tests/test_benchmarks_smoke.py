@@ -18,6 +18,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import needs
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
@@ -160,14 +161,10 @@ def test_every_benchmark_is_documented(benchmark):
 
 
 def _performance_hook():
-    import importlib.util
     import sys
 
     sys.path.insert(0, str(REPO / "site_hooks"))  # where mkdocs runs it: it registers into fields.py
-    spec = importlib.util.spec_from_file_location("site_hooks_performance", REPO / "site_hooks" / "performance.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return needs.module_at(REPO / "site_hooks" / "performance.py", "site_hooks_performance")
 
 
 def test_committed_results_fill_every_field_of_the_performance_page():

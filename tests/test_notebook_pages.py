@@ -5,7 +5,6 @@ allow_errors: false); these tests check what the build cannot: the download
 link of each page, its links to other pages, and the hook's conversion.
 """
 
-import importlib.util
 import json
 import os
 import re
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import jupytext
 import nbformat
+import needs
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
@@ -22,14 +22,7 @@ NOTEBOOKS = REPO / "docs" / "notebooks"
 PAGES = sorted(path.stem for path in NOTEBOOKS.glob("*.py"))
 
 
-def load_hook():
-    spec = importlib.util.spec_from_file_location("site_hooks_notebooks", REPO / "site_hooks" / "notebooks.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-hook = load_hook()
+hook = needs.module_at(REPO / "site_hooks" / "notebooks.py", "site_hooks_notebooks")
 
 
 def test_every_notebook_page_is_checked():

@@ -23,7 +23,6 @@ machine but fail in CI, like the ``mnist`` fixture (``tests/needs.py``).
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import socket
@@ -35,7 +34,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from needs import HOW, in_ci, library, unavailable
+from needs import HOW, in_ci, library, module_at, unavailable
 from sitepages import MKDOCS_WARNING
 
 REPO = Path(__file__).resolve().parents[2]
@@ -156,15 +155,8 @@ def site_url(built_site, site_port) -> str:
             server.wait()
 
 
-def _lighthouse_scores():
-    """scripts/lighthouse_scores.py, where the gzip server and the Lighthouse runner live."""
-    spec = importlib.util.spec_from_file_location("lighthouse_scores", REPO / "scripts" / "lighthouse_scores.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-lighthouse_scores = _lighthouse_scores()
+# scripts/lighthouse_scores.py, where the gzip server and the Lighthouse runner live.
+lighthouse_scores = module_at(REPO / "scripts" / "lighthouse_scores.py")
 
 
 @pytest.fixture(scope="session")

@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import re
 from pathlib import Path
 
 import yaml
+from needs import module_at
 
 REPO = Path(__file__).resolve().parents[2]
 VENDOR = REPO / "docs" / "assets" / "vendor" / "katex"
 
 
-def _load_script():
-    spec = importlib.util.spec_from_file_location("vendor_katex", REPO / "scripts" / "vendor_katex.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-vendor_katex = _load_script()
+vendor_katex = module_at(REPO / "scripts" / "vendor_katex.py")
 
 
 def _sums() -> dict[str, str]:

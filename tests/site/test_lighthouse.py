@@ -19,20 +19,15 @@ Performance page shows a committed run (``scripts/lighthouse_scores.py``).
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import json
 import os
 import urllib.request
 from pathlib import Path
 
 import pytest
-from needs import in_ci, unavailable
+from needs import in_ci, module_at, unavailable
 
-_spec = importlib.util.spec_from_file_location(
-    "lighthouse_scores", Path(__file__).resolve().parents[2] / "scripts" / "lighthouse_scores.py"
-)
-lighthouse_scores = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(lighthouse_scores)
+lighthouse_scores = module_at(Path(__file__).resolve().parents[2] / "scripts" / "lighthouse_scores.py")
 
 
 def test_server_gzips_text_and_leaves_fonts_alone(gzip_site_url, built_site):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from needs import module_at
 from sitepages import DOCS, MKDOCS_WARNING, REPO, html_file
 
 _REMOTE = re.compile(r"^\s*(?:https?:)?//", re.I)
@@ -71,10 +71,7 @@ _PNG = b"\x89PNG\r\n\x1a\n"
 
 
 def _hook(name):
-    spec = importlib.util.spec_from_file_location(f"site_hooks_{name}", REPO / "site_hooks" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return module_at(REPO / "site_hooks" / f"{name}.py", f"site_hooks_{name}")
 
 
 def test_build_is_strict_and_quiet(site_build):
