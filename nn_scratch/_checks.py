@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Callable
 
 import numpy as np
 
@@ -96,6 +97,21 @@ def _integer_labels(name: str, Y, xp):
     if xp.isdtype(Y.dtype, "real floating") and bool(xp.all(xp.isfinite(Y))) and bool(xp.all(Y == xp.round(Y))):
         return xp.astype(Y, xp.int64)
     raise TypeError(f"{name} must hold integer class labels, got dtype {Y.dtype}")
+
+
+def check_real(name: str, value, inside: Callable[[float], bool], requirement: str) -> None:
+    """Raise a ValueError "``name`` ``requirement``, got …" unless ``value`` is a real number (not a bool) ``inside`` accepts.
+
+    Examples
+    --------
+    >>> check_real("momentum", 0.9, lambda v: 0 <= v < 1, "must be in [0, 1)")
+    >>> check_real("momentum", 1, lambda v: 0 <= v < 1, "must be in [0, 1)")
+    Traceback (most recent call last):
+    ...
+    ValueError: momentum must be in [0, 1), got 1
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not inside(value):
+        raise ValueError(f"{name} {requirement}, got {value!r}")
 
 
 def check_positive(name: str, value) -> None:

@@ -9,14 +9,13 @@ mini-batch. Both return a :class:`~nn_scratch.history.History` and stop with a
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable
 from functools import partial
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._checks import check_count, check_positive
+from ._checks import check_count, check_positive, check_real
 from .history import DivergenceError, History, dead_layer
 from .maths import cross_entropy, get_accuracy, get_predictions
 from .network import Network, backward_prop, forward_prop, update_params
@@ -152,8 +151,7 @@ def scheduled_alpha(alpha_0: float, schedule: Callable[[int], float], epoch: int
     0.05
     """
     factor = schedule(epoch)
-    if isinstance(factor, bool) or not isinstance(factor, numbers.Real) or not (0 < factor < math.inf):
-        raise ValueError(f"schedule({epoch}) must return a positive finite factor, got {factor!r}")
+    check_real(f"schedule({epoch})", factor, lambda f: 0 < f < math.inf, "must return a positive finite factor")
     return alpha_0 * float(factor)
 
 
@@ -420,14 +418,8 @@ def _check_sgd_settings(alpha, epochs, batch_size, log_every, momentum, weight_d
     check_count("batch_size", batch_size)
     if log_every is not None:
         check_count("log_every", log_every)
-    if isinstance(momentum, bool) or not isinstance(momentum, numbers.Real) or not (0 <= momentum < 1):
-        raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
-    if (
-        isinstance(weight_decay, bool)
-        or not isinstance(weight_decay, numbers.Real)
-        or not (0 <= weight_decay < math.inf)
-    ):
-        raise ValueError(f"weight_decay must be a finite number >= 0, got {weight_decay!r}")
+    check_real("momentum", momentum, lambda mu: 0 <= mu < 1, "must be in [0, 1)")
+    check_real("weight_decay", weight_decay, lambda lam: 0 <= lam < math.inf, "must be a finite number >= 0")
     if isinstance(schedule, str):
         if schedule not in SCHEDULES:
             raise ValueError(f"schedule must be one of {sorted(SCHEDULES)} or a function, got {schedule!r}")
