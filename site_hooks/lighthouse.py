@@ -63,7 +63,7 @@ def scores_field(report: dict) -> str:
     rows += [
         "",
         f"Lighthouse {report['lighthouse']} (mobile profile, simulated throttling) in {report['chromium']}, "
-        f"the site served with gzip; measured {report['date_utc']} on {m['cpu']}, {m['cores']} cores, "
+        f"the site served with gzip{_runs_phrase(report)}; measured {report['date_utc']} on {m['cpu']}, {m['cores']} cores, "
         f"one-minute load average {m['load_average_start'][0]:.1f} at the start and "
         f"{m['load_average_end'][0]:.1f} at the end. Lighthouse scales the main-thread work it observed "
         "to a phone's CPU, so a busy machine shows longer blocking times and lower scores than a quiet one.",
@@ -72,6 +72,18 @@ def scores_field(report: dict) -> str:
     if targets:
         rows += ["", _targets_sentence(targets, pages)]
     return "\n".join(rows)
+
+
+def _runs_phrase(report: dict) -> str:
+    """ ", the median of N runs per page" for a run that took a median, else nothing.
+
+    Examples
+    --------
+    >>> _runs_phrase({"runs_per_page": 3}), _runs_phrase({})
+    (', the median of 3 runs per page (by performance score)', '')
+    """
+    runs = report.get("runs_per_page", 1)
+    return f", the median of {runs} runs per page (by performance score)" if runs > 1 else ""
 
 
 def _targets_sentence(targets: dict, pages: dict) -> str:

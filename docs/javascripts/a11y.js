@@ -22,26 +22,27 @@
   }
 
   // A region that scrolls sideways must be reachable by keyboard (WCAG 2.1.1):
-  // focusable, and named so a screen reader says what it is.
-  // Every element is measured first and changed afterwards: a change between two
-  // measurements would make the browser lay the page out again for each element.
-  // Formulas are skipped (thousands of elements each): the build made their
-  // display boxes focusable and named already (site_hooks/katex.py).
-  function focusScrollables() {
-    var article = document.querySelector("article.md-content__inner") || document.querySelector(".md-content");
-    if (!article) return;
-    var walker = document.createTreeWalker(article, NodeFilter.SHOW_ELEMENT, {
-      acceptNode: function (el) {
-        return el.matches(".katex, .katex-display, svg") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
-      },
-    });
+  // focusable, and named so a screen reader says what it is. Only the boxes that
+  // can scroll are measured: tables (Material's wrapper), code blocks and
+  // notebook cells. Formulas are not among them: the build made their display
+  // boxes focusable and named already (site_hooks/katex.py). A box inside a
+  // closed <details> is measured when it opens: asking the size of hidden
+  // content makes the browser lay it out, which on a long page of maths
+  // costs more than everything else the page does when it loads.
+  var SCROLLERS = ".md-typeset__scrollwrap, pre > code, .collapsed-code > code, .highlight-ipynb, .jp-OutputArea-output";
+
+  function focusScrollables(root) {
+    root = root || document.querySelector("article.md-content__inner") || document.querySelector(".md-content");
+    if (!root) return;
+    // Every box is measured first and changed afterwards: a change between two
+    // measurements would make the browser lay the page out again for each box.
     var found = [];
-    for (var el = walker.nextNode(); el; el = walker.nextNode()) {
-      if (el.scrollWidth <= el.clientWidth + 1 && el.scrollHeight <= el.clientHeight + 1) continue;
+    root.querySelectorAll(SCROLLERS).forEach(function (el) {
+      if (el.closest("details:not([open])") || el.hasAttribute("tabindex") || el.querySelector(FOCUSABLE)) return;
+      if (el.scrollWidth <= el.clientWidth + 1 && el.scrollHeight <= el.clientHeight + 1) return;
       var style = getComputedStyle(el);
-      var scrolls = /(auto|scroll)/.test(style.overflowX + " " + style.overflowY);
-      if (scrolls && !el.hasAttribute("tabindex") && !el.querySelector(FOCUSABLE)) found.push(el);
-    }
+      if (/(auto|scroll)/.test(style.overflowX + " " + style.overflowY)) found.push(el);
+    });
     found.forEach(function (el) {
       el.setAttribute("tabindex", "0");
       if (!el.hasAttribute("aria-label") && !el.hasAttribute("aria-labelledby")) {
@@ -61,10 +62,15 @@
     focusScrollables();
   }
 
+  // The toggle event does not bubble: listen in the capture phase.
+  document.addEventListener("toggle", function (event) {
+    if (event.target.open) focusScrollables(event.target);
+  }, true);
+
   var resizing = null;
   window.addEventListener("resize", function () {
     clearTimeout(resizing);
-    resizing = setTimeout(focusScrollables, 200);
+    resizing = setTimeout(function () { focusScrollables(); }, 200);
   });
   if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(apply);
   else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", apply);

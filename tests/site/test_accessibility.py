@@ -96,6 +96,10 @@ def start_audit(page, url: str, scheme: str) -> None:
     palette = page.evaluate(PALETTE)
     dark = palette["luminance"] < 0.05
     assert dark == (scheme == "dark"), f"{url}: the {scheme} scheme is not applied: {palette}"
+    # Paragraphs below the first screen are drawn only when the reader scrolls near them
+    # (content-visibility, docs/stylesheets/load.css). axe reads colours from what is drawn,
+    # so the whole page is drawn first: as each part looks once the reader reaches it.
+    page.add_style_tag(content="* { content-visibility: visible !important; }")
     page.add_script_tag(path=str(axe_script()))
     page.evaluate(START_AXE, WCAG_TAGS)
 
@@ -207,3 +211,21 @@ def test_every_figure_has_a_description(built_site):
                 bad.append(f"{url or '/'} image {k + 1}: alt={alt!r}")
     assert figures > 10, "the site should show the notebooks' figures"
     assert not bad, "figures without a real description:\n" + "\n".join(bad)
+
+
+def test_code_in_a_closed_block_is_left_alone_until_opened_then_focusable(site_url, new_page):
+    """site_hooks/collapsed_code.py: Material does not mount a hidden code block; a11y.js names it when opened."""
+    page = new_page(viewport={"width": 390, "height": 800})
+    page.goto(site_url + "reference/network/", wait_until="networkidle")
+    source = page.locator("details.mkdocstrings-source").first
+    code = source.locator("pre > .collapsed-code > code").last
+    assert code.count() == 1
+    # Material numbers every block it mounts (<pre id="__code_N">) and gives it a copy button.
+    assert source.locator('pre[id^="__code_"], .md-code__nav').count() == 0
+    assert code.get_attribute("tabindex") is None
+    source.locator("summary").click()
+    page.wait_for_function("el => el.getAttribute('tabindex') === '0'", arg=code.element_handle(), timeout=5000)
+    assert code.get_attribute("role") == "group" and code.get_attribute("aria-label") == "Scrollable code"
+    style = code.evaluate("el => { const s = getComputedStyle(el); return [s.display, s.overflowX]; }")
+    assert style == ["block", "auto"]
+    assert page.console_errors == [] and page.external_requests == []

@@ -115,7 +115,9 @@ def test_no_page_loads_a_maths_script_and_every_page_gets_katex_styles(built_sit
         scripts = re.findall(r'<script[^>]*\bsrc="([^"]*)"', text)
         assert not [s for s in scripts if re.search(r"katex|mathjax", s, re.I)], (path, scripts)
         assert "" not in scripts, f"{path}: <script src=''>"
-        assert re.search(r'<link[^>]+href="[^"]*assets/vendor/katex/katex\.min\.css"', text), path
+        # The stylesheets are inlined (site_hooks/inline_css.py), each naming its file.
+        assert '<style data-href="assets/vendor/katex/katex.min.css">' in text, path
+        assert not re.search(r'<link[^>]+rel="stylesheet"', text), f"{path}: a linked stylesheet"
     assert not (built_site / "assets" / "vendor" / "katex" / "katex.min.js").exists()
 
 
@@ -233,3 +235,15 @@ def test_docstring_roles_became_links(built_site):
         links += len(re.findall(r'<a class="autorefs autorefs-internal"', html))
     assert leftovers == []
     assert links > 0
+
+
+def test_notebook_pages_keep_only_the_jupyter_rules_they_can_use(built_site):
+    """site_hooks/notebook_css.py: JupyterLab's interface rules go, the notebook's own stay."""
+    for path in sorted((built_site / "notebooks").glob("*/index.html")):
+        text = path.read_text(encoding="utf-8")
+        assert ".jupyter-wrapper .jp-InputArea{display:flex" in text, path  # a rendered cell's layout
+        assert "jp-Toolbar" not in text, path  # JupyterLab's toolbar: not on a rendered notebook
+        # mkdocs-jupyter's own <style> elements (the site's stylesheets carry a data-href):
+        # JupyterLab's whole stylesheet was about 590,000 characters on every notebook page.
+        jupyter = sum(len(m) for m in re.findall(r"<style(?: type=\"text/css\")?>(.*?)</style>", text, re.S))
+        assert jupyter < 100_000, f"{path}: {jupyter} characters of Jupyter styles"
