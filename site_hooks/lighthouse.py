@@ -75,7 +75,7 @@ def scores_field(report: dict) -> str:
 
 
 def _runs_phrase(report: dict) -> str:
-    """ ", the median of N runs per page" for a run that took a median, else nothing.
+    """The words ", the median of N runs per page" for a run that kept a median, else nothing.
 
     Examples
     --------

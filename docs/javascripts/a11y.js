@@ -27,8 +27,7 @@
   // notebook cells. Formulas are not among them: the build made their display
   // boxes focusable and named already (site_hooks/katex.py). A box inside a
   // closed <details> is measured when it opens: asking the size of hidden
-  // content makes the browser lay it out, which on a long page of maths
-  // costs more than everything else the page does when it loads.
+  // content makes the browser lay that content out, once per box asked.
   var SCROLLERS = ".md-typeset__scrollwrap, pre > code, .collapsed-code > code, .highlight-ipynb, .jp-OutputArea-output";
 
   function focusScrollables(root) {
