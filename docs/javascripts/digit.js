@@ -449,14 +449,22 @@
   }
 
   api.init = init;
+  // pad.js runs before this script on a page load. After Material's instant
+  // navigation both are inserted again and each runs as soon as it arrives: if
+  // this one comes first, it waits for pad.js, which announces itself.
+  function whenPad(then) {
+    if (root.NNPad) then();
+    else document.addEventListener("nn:script-loaded", function () { whenPad(then); }, { once: true });
+  }
   // On Material's instant navigation document$ emits for every page; without it
   // (or before Material's bundle has run) wait for the document to be parsed.
   function subscribe() {
-    if (root.document$ && typeof root.document$.subscribe === "function") {
-      root.document$.subscribe(init);
-    }
-    init();
+    whenPad(function () {
+      if (root.document$ && typeof root.document$.subscribe === "function") root.document$.subscribe(init);
+      init();
+    });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", subscribe);
   else subscribe();
+  document.dispatchEvent(new Event("nn:script-loaded"));  // for playground.js, as pad.js does
 })(typeof window !== "undefined" ? window : this);

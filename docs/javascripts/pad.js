@@ -104,4 +104,6 @@
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   // Material's instant navigation runs the page's scripts again on every visit; one copy is enough.
   else if (!root.NNPad) root.NNPad = api;
+  // digit.js and playground.js wait for this if they happen to run first (see digit.js).
+  if (typeof document !== "undefined") document.dispatchEvent(new Event("nn:script-loaded"));
 })(typeof window !== "undefined" ? window : this);

@@ -427,9 +427,17 @@
   }
 
   root.NNPlayground = { init: init };
+  // pad.js and digit.js run first on a page load; after instant navigation each
+  // script runs as soon as it arrives, so wait for both (they announce themselves).
+  function whenScripts(then) {
+    if (root.NNPad && root.NNDigit) then();
+    else document.addEventListener("nn:script-loaded", function () { whenScripts(then); }, { once: true });
+  }
   function subscribe() {
-    if (root.document$ && typeof root.document$.subscribe === "function") root.document$.subscribe(init);
-    init();
+    whenScripts(function () {
+      if (root.document$ && typeof root.document$.subscribe === "function") root.document$.subscribe(init);
+      init();
+    });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", subscribe);
   else subscribe();
