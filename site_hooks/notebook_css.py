@@ -5,11 +5,12 @@ of every notebook page: about 570 kB (88 kB gzipped) of rules for JupyterLab's
 menus, panels and widgets, which a phone must download and parse before it
 shows the first line. A rendered notebook uses a few dozen of its classes.
 This hook drops every rule with a selector that names a class absent from the
-page, and keeps everything else: rules without classes, custom properties,
-``@font-face`` and ``@keyframes``. Classes under ``:not()``, ``:is()``,
-``:where()`` and ``:has()`` are not required, so a rule is only dropped when no
-element of the page can match it. Nothing on a notebook page adds Jupyter's
-classes later: the page runs no Jupyter script.
+page, and keeps everything else: rules without classes, ``@font-face`` and
+``@keyframes``. Classes under ``:not()``, ``:is()``, ``:where()`` and ``:has()``
+are not required, so a rule is only dropped when no element of the page can
+match it. Then JupyterLab's custom properties (``--jp-*``) that no kept rule
+uses, directly or through another property, go too. Nothing on a notebook page
+adds Jupyter's classes later: the page runs no Jupyter script.
 """
 
 from __future__ import annotations
