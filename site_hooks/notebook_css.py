@@ -74,21 +74,26 @@ def _blocks(css: str):
         yield css[start:].strip(), None
 
 
-def _selectors(prelude: str) -> list[str]:
-    """The selectors of a selector list, split at the commas outside brackets.
+def _split(text: str, sep: str) -> list[str]:
+    """``text`` split at each ``sep`` outside brackets, strings and comments: a selector list at its
+    commas, a rule's body at its semicolons.
 
     Examples
     --------
-    >>> _selectors(".a, .b :is(.c:hover, .d) .e")
+    >>> _split(".a, .b :is(.c:hover, .d) .e", ",")
     ['.a', ' .b :is(.c:hover, .d) .e']
+    >>> _split('a:1;b:url("x;y");c:f(1;2)', ";")
+    ['a:1', 'b:url("x;y")', 'c:f(1;2)']
     """
-    out, start, depth = [], 0, 0
-    for i, c in enumerate(prelude):
+    out, start, depth, i = [], 0, 0, 0
+    while i < len(text):
+        c = text[i]
         depth += (c in "([") - (c in ")]")
-        if c == "," and depth == 0:
-            out.append(prelude[start:i])
+        if c == sep and depth == 0:
+            out.append(text[start:i])
             start = i + 1
-    return [*out, prelude[start:]]
+        i = _past(text, i)
+    return [*out, text[start:]]
 
 
 def can_match(selector: str, classes: set[str]) -> bool:
@@ -127,29 +132,10 @@ def prune(css: str, classes: set[str]) -> str:
             if inner:
                 out.append(f"{prelude}{{{inner}}}")
         else:
-            kept = [s for s in _selectors(prelude) if can_match(s.strip(), classes)]
+            kept = [s for s in _split(prelude, ",") if can_match(s.strip(), classes)]
             if kept:
                 out.append(f"{','.join(s.strip() for s in kept)}{{{body}}}")
     return "".join(out)
-
-
-def _declarations(body: str) -> list[str]:
-    """The declarations of a rule's body, split at the semicolons outside brackets and strings."""
-    out, start, depth, quote = [], 0, 0, None
-    for i, c in enumerate(body):
-        if quote:
-            quote = None if c == quote else quote
-        elif c in "\"'":
-            quote = c
-        elif c in "([":
-            depth += 1
-        elif c in ")]":
-            depth -= 1
-        elif c == ";" and depth == 0:
-            out.append(body[start:i])
-            start = i + 1
-    out.append(body[start:])
-    return [d for d in out if d.strip()]
 
 
 def drop_unused_properties(css: str, elsewhere: str = "") -> str:
@@ -186,7 +172,7 @@ def _all_declarations(css: str):
         if prelude.startswith("@") and not prelude.startswith(_KEEP_AT):
             yield from _all_declarations(body)
         else:
-            yield from _declarations(body)
+            yield from (d for d in _split(body, ";") if d.strip())
 
 
 def _rewrite_bodies(css: str, keep) -> str:
@@ -200,7 +186,8 @@ def _rewrite_bodies(css: str, keep) -> str:
         elif prelude.startswith(_KEEP_AT):
             out.append(f"{prelude}{{{body}}}")
         else:
-            out.append(f"{prelude}{{{';'.join(d for d in _declarations(body) if keep(d))}}}")
+            kept = [d for d in _split(body, ";") if d.strip() and keep(d)]
+            out.append(f"{prelude}{{{';'.join(kept)}}}")
     return "".join(out)
 
 
