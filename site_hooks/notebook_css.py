@@ -206,6 +206,12 @@ def prune_styles(page_html: str) -> str:
     """``page_html`` with each of mkdocs-jupyter's ``<style>`` elements pruned to the rules that can match the page.
 
     Other ``<style>`` elements are left whole: their rules may be for classes a script adds.
+
+    Examples
+    --------
+    >>> page = '<style>.jp-Cell{a:1}.jp-Toolbar{b:2}</style><style>.x{c:3}</style><div class="jp-Cell">'
+    >>> prune_styles(page)
+    '<style>.jp-Cell{a:1}</style><style>.x{c:3}</style><div class="jp-Cell">'
     """
     classes = page_classes(page_html)
 
