@@ -198,17 +198,24 @@ _FONTS = {
     "KaTeX_Size2-Regular": "large-op",
 }
 _STYLESHEET = re.compile(r'<link rel="stylesheet" href="(?P<base>[^"]*)assets/vendor/katex/katex\.min\.css"')
+_CHARSET = '<meta charset="utf-8">'
 
 
 def preload_fonts(page_html: str, where: str) -> str:
-    """Preload, in the page's head, the KaTeX fonts its formulas use (none on a page without formulas).
+    """Preload, first in the page's head, the KaTeX fonts its formulas use (none on a page without formulas).
+
+    First, because the page's styles come next, inlined (site_hooks/inline_css.py): a font
+    asked for after them arrives after the formulas are drawn, and its arrival makes the
+    browser restyle every formula that uses it.
 
     Examples
     --------
-    >>> head = '<head><link rel="stylesheet" href="../assets/vendor/katex/katex.min.css"></head>'
+    >>> head = '<head><meta charset="utf-8"><link rel="stylesheet" href="../assets/vendor/katex/katex.min.css"></head>'
     >>> out = preload_fonts(head + '<span class="katex"><span class="mord mathnormal">x</span></span>', "a.md")
     >>> re.findall(r'<link rel="preload" href="([^"]+)"', out)
     ['../assets/vendor/katex/fonts/KaTeX_Main-Regular.woff2', '../assets/vendor/katex/fonts/KaTeX_Math-Italic.woff2']
+    >>> out.startswith('<head><meta charset="utf-8"><link rel="preload"')
+    True
     >>> preload_fonts(head + "<p>no maths</p>", "b.md") == head + "<p>no maths</p>"
     True
     """
@@ -223,7 +230,9 @@ def preload_fonts(page_html: str, where: str) -> str:
         for font, marker in _FONTS.items()
         if marker in page_html
     )
-    return page_html[: css.start()] + links + page_html[css.start() :]
+    at = page_html.find(_CHARSET)
+    at = css.start() if at < 0 else at + len(_CHARSET)
+    return page_html[:at] + links + page_html[at:]
 
 
 def on_post_page(output: str, page, config) -> str:

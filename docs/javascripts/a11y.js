@@ -26,21 +26,25 @@
   // can scroll are measured: tables (Material's wrapper), code blocks and
   // notebook cells. Formulas are not among them: the build made their display
   // boxes focusable and named already (site_hooks/katex.py). A box inside a
-  // closed <details> is measured when it opens: asking the size of hidden
-  // content makes the browser lay that content out, once per box asked.
-  var SCROLLERS = ".md-typeset__scrollwrap, pre > code, .collapsed-code > code, .highlight-ipynb, .jp-OutputArea-output";
+  // closed <details> is measured when it opens. A box the browser has not drawn
+  // yet (content-visibility, docs/stylesheets/load.css) is measured when it comes
+  // near the screen or, before that, when the browser is idle, one at a time:
+  // asking its size makes the browser lay out the block around it, which the
+  // page should not pay for while it loads, yet the keyboard must reach it.
+  var SCROLLERS = ".md-typeset__scrollwrap, pre > code, .highlight-ipynb, .jp-OutputArea-output";
 
-  function focusScrollables(root) {
-    root = root || document.querySelector("article.md-content__inner") || document.querySelector(".md-content");
-    if (!root) return;
-    // Every box is measured first and changed afterwards: a change between two
-    // measurements would make the browser lay the page out again for each box.
-    var found = [];
-    root.querySelectorAll(SCROLLERS).forEach(function (el) {
-      if (el.closest("details:not([open])") || el.hasAttribute("tabindex") || el.querySelector(FOCUSABLE)) return;
-      if (el.scrollWidth <= el.clientWidth + 1 && el.scrollHeight <= el.clientHeight + 1) return;
+  function drawn(el) {
+    return !el.checkVisibility || el.checkVisibility({ contentVisibilityAuto: true });
+  }
+
+  // Every box is measured first and changed afterwards: a change between two
+  // measurements would make the browser lay the page out again for each box.
+  function focusIfScrolling(boxes) {
+    var found = boxes.filter(function (el) {
+      if (el.closest("details:not([open])") || el.hasAttribute("tabindex") || el.querySelector(FOCUSABLE)) return false;
+      if (el.scrollWidth <= el.clientWidth + 1 && el.scrollHeight <= el.clientHeight + 1) return false;
       var style = getComputedStyle(el);
-      if (/(auto|scroll)/.test(style.overflowX + " " + style.overflowY)) found.push(el);
+      return /(auto|scroll)/.test(style.overflowX + " " + style.overflowY);
     });
     found.forEach(function (el) {
       el.setAttribute("tabindex", "0");
@@ -55,15 +59,44 @@
     });
   }
 
+  var idle = window.requestIdleCallback || function (step) {
+    setTimeout(function () { step({ timeRemaining: function () { return 10; } }); }, 50);
+  };
+  var waiting = [];
+
+  function measureWhenIdle(deadline) {
+    while (waiting.length && deadline.timeRemaining() > 5) {
+      var el = waiting.shift();
+      if (el.isConnected) focusIfScrolling([el]);
+    }
+    if (waiting.length) idle(measureWhenIdle);
+  }
+
+  function focusScrollables(root) {
+    root = root || document.querySelector("article.md-content__inner") || document.querySelector(".md-content");
+    if (!root) return;
+    var boxes = Array.prototype.slice.call(root.querySelectorAll(SCROLLERS));
+    if (root.matches(SCROLLERS)) boxes.unshift(root);
+    focusIfScrolling(boxes.filter(drawn));
+    var later = boxes.filter(function (el) {
+      return !drawn(el) && !el.closest("details:not([open])") && waiting.indexOf(el) < 0;
+    });
+    if (later.length && !waiting.length) idle(measureWhenIdle);
+    waiting = waiting.concat(later);
+  }
+
   function apply() {
     nameUnnamed('[role="progressbar"]', "Loading the page");
     nameUnnamed('.md-search[role="dialog"]', "Search");
     focusScrollables();
   }
 
-  // The toggle event does not bubble: listen in the capture phase.
+  // Neither event bubbles: listen in the capture phase.
   document.addEventListener("toggle", function (event) {
     if (event.target.open) focusScrollables(event.target);
+  }, true);
+  document.addEventListener("contentvisibilityautostatechange", function (event) {
+    if (!event.skipped) focusScrollables(event.target);
   }, true);
 
   var resizing = null;

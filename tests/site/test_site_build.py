@@ -123,13 +123,14 @@ def test_no_page_loads_a_maths_script_and_every_page_gets_katex_styles(built_sit
 
 def test_every_formula_is_typeset_with_mathml(built_site):
     backprop = (built_site / "maths" / "backprop" / "index.html").read_text(encoding="utf-8")
-    boxes = re.findall(r'<(?:span|div) class="arithmatex">(.{0,400})', backprop, re.S)
+    # A block below the first screen carries data-lazy-draw (site_hooks/lazy_draw.py).
+    boxes = re.findall(r'<(?:span|div) class="arithmatex"(?: data-lazy-draw)?>(.{0,400})', backprop, re.S)
     assert len(boxes) > 20
     assert all(b.startswith(('<span class="katex">', '<span class="katex-display"')) for b in boxes)
     assert backprop.count('<math xmlns="http://www.w3.org/1998/Math/MathML"') == len(boxes)
     for path in sorted(built_site.rglob("*.html")):
         text = path.read_text(encoding="utf-8")
-        assert not re.search(r'class="arithmatex">\\[(\[]', text), f"{path}: a formula left as TeX"
+        assert not re.search(r'class="arithmatex"[^>]*>\\[(\[]', text), f"{path}: a formula left as TeX"
 
 
 def test_vendored_katex_styles_and_fonts_are_published_unchanged(built_site):
@@ -247,3 +248,42 @@ def test_notebook_pages_keep_only_the_jupyter_rules_they_can_use(built_site):
         # JupyterLab's whole stylesheet was about 590,000 characters on every notebook page.
         jupyter = sum(len(m) for m in re.findall(r"<style(?: type=\"text/css\")?>(.*?)</style>", text, re.S))
         assert jupyter < 100_000, f"{path}: {jupyter} characters of Jupyter styles"
+
+
+def _pages(built_site):
+    return [
+        p for p in sorted(built_site.rglob("*.html")) if not p.relative_to(built_site).as_posix().startswith("assets/")
+    ]
+
+
+def test_the_theme_is_patched_and_its_lazy_flag_still_read(built_site):
+    """site_hooks/restyles.py's patches, and Material's undocumented ``content.lazy`` (mkdocs.yml)."""
+    restyles = module_at(REPO / "site_hooks" / "restyles.py")
+    bundle = next((built_site / "assets" / "javascripts").glob("bundle.*.min.js")).read_text(encoding="utf-8")
+    assert '{name:"nn-unused-color-scheme"}' in bundle and '{name:"color-scheme"}' not in bundle
+    assert '"content.lazy"' in bundle, "Material's script no longer reads content.lazy: see mkdocs.yml"
+    for path in _pages(built_site):
+        text = path.read_text(encoding="utf-8")
+        assert '<meta charset="utf-8">' + restyles.HEAD_SCRIPT in text, path
+        assert "[data-nn-switching] *" in text and "[data-md-color-switching]" not in text, path
+        assert restyles.ROOT_SCHEME in text, path
+
+
+def test_only_the_glossary_has_tooltips_in_the_articles(built_site):
+    """site_hooks/tooltips.py: the theme mounts a tooltip for each title; only the glossary's teach."""
+    titled = []
+    for path in _pages(built_site):
+        text = path.read_text(encoding="utf-8")
+        article = text[text.find("<article") : text.rfind("</article>")]
+        titled += [
+            f"{path.relative_to(built_site)}: {m.group(0)[:80]}"
+            for m in re.finditer(r"<(?!abbr\b)\w+\b[^>]*\stitle=", article)
+        ]
+    assert titled == []
+
+
+def test_tables_the_theme_wraps_are_held_in_a_box_of_their_own(built_site):
+    """site_hooks/restyles.py: Material moves each table without a class; its <div> keeps that cheap."""
+    backprop = (built_site / "maths" / "backprop" / "index.html").read_text(encoding="utf-8")
+    tables = re.findall(r"(.{26})<table(?![^>]*class=)[^>]*>", backprop)
+    assert tables and all(before == '<div class="table-holder">' for before in tables), tables
