@@ -85,18 +85,19 @@ HEAD_SCRIPT = """<script>(function () {
 _CHARSET = '<meta charset="utf-8">'
 
 
-def with_head_script(html: str) -> str:
-    """``html`` with :data:`HEAD_SCRIPT` right after its ``<meta charset>``.
+def first_in_head(html: str, element: str, who: str) -> str:
+    """``html`` with ``element`` first in its ``<head>``, right after the ``<meta charset>``.
+
+    ``who`` (the hook asking) names the culprit if the page has no ``<meta charset>``.
 
     Examples
     --------
-    >>> page = '<html class="no-js"><head><meta charset="utf-8"><title>T</title>'
-    >>> with_head_script(page) == page.replace("<title>", HEAD_SCRIPT + "<title>")
-    True
+    >>> first_in_head('<head><meta charset="utf-8"><title>T</title>', "<script>1</script>", "x.py")
+    '<head><meta charset="utf-8"><script>1</script><title>T</title>'
     """
     if _CHARSET not in html:
-        raise PluginError(f"site_hooks/restyles.py: no {_CHARSET} to put the early script after")
-    return html.replace(_CHARSET, _CHARSET + HEAD_SCRIPT, 1)
+        raise PluginError(f"{who}: no {_CHARSET} to put the early script after")
+    return html.replace(_CHARSET, _CHARSET + element, 1)
 
 
 _TABLE = re.compile(r"<table\b[^>]*>|</table>")
@@ -150,12 +151,14 @@ def patch(text: str, name: str, replacements) -> str:
 
 
 def on_post_page(output, page, config):
-    return hold_tables(with_head_script(output))
+    return hold_tables(first_in_head(output, HEAD_SCRIPT, "site_hooks/restyles.py"))
 
 
 def on_post_template(output_content, template_name, config):
     # The theme's 404 page is rendered from a template, not as a page.
-    return with_head_script(output_content) if template_name == "404.html" else output_content
+    if template_name != "404.html":
+        return output_content
+    return first_in_head(output_content, HEAD_SCRIPT, "site_hooks/restyles.py")
 
 
 def on_post_build(config):

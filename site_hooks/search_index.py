@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import re
 
+from restyles import first_in_head
+
 _SOURCE = re.compile(r'<details class="mkdocstrings-source"')
 
 
@@ -52,20 +54,6 @@ HEAD_SCRIPT = """<script>(function () {
     setTimeout(function () { waiting.splice(0).forEach(function (go) { go(); }); }, 0);
   });
 })();</script>"""
-_CHARSET = '<meta charset="utf-8">'
-
-
-def with_head_script(html: str) -> str:
-    """``html`` with :data:`HEAD_SCRIPT` right after its ``<meta charset>``.
-
-    Examples
-    --------
-    >>> with_head_script('<head><meta charset="utf-8"><title>T</title>').count("search_index")
-    1
-    """
-    if _CHARSET not in html:
-        raise ValueError(f"site_hooks/search_index.py: no {_CHARSET} to put the script after")
-    return html.replace(_CHARSET, _CHARSET + HEAD_SCRIPT, 1)
 
 
 def on_page_content(html, page, config, files):
@@ -73,9 +61,11 @@ def on_page_content(html, page, config, files):
 
 
 def on_post_page(output, page, config):
-    return with_head_script(output)
+    return first_in_head(output, HEAD_SCRIPT, "site_hooks/search_index.py")
 
 
 def on_post_template(output_content, template_name, config):
     # The theme's 404 page is rendered from a template, not as a page; it has the search box too.
-    return with_head_script(output_content) if template_name == "404.html" else output_content
+    if template_name != "404.html":
+        return output_content
+    return first_in_head(output_content, HEAD_SCRIPT, "site_hooks/search_index.py")
