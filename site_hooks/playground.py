@@ -42,6 +42,7 @@ from pathlib import Path
 import fields  # site_hooks/fields.py, the one registry of {{ namespace.name }} fields
 import numpy as np
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
 from nn_scratch.network import INITIALISATIONS
@@ -510,6 +511,7 @@ def _assets(html: str) -> list[str]:
     return found
 
 
+@event_priority(-100)  # after the hooks that rewrite every page (restyles.py, inline_css.py): the page as served
 def on_post_build(config):
     """Measure what the page downloads — HTML, styles, scripts, worker, data, sitemap, search — and state it on the page."""
     from nn_scratch.saving import atomic_write

@@ -129,10 +129,7 @@ def test_default_run_learns_and_matches_the_build(new_page, site_url, artifacts)
     # The total the page states, measured by the build on its files, is what the browser fetched.
     loaded = sum(s for _, s in sizes)
     stated = re.search(r"the page downloads ([0-9.]+) MB in all", article_text(page))
-    # Within the rounding (0.005 MB), and 5 kB more: the build counts the stylesheets as the files they
-    # were before site_hooks/inline_css.py put them inside the page, with their <style> wrappers and the
-    # theme's patched palette (site_hooks/restyles.py) a little longer.
-    assert stated and abs(float(stated.group(1)) * 1e6 - loaded) <= 10_000, (stated and stated.group(0), loaded, sizes)
+    assert stated and abs(float(stated.group(1)) * 1e6 - loaded) <= 5000, (stated and stated.group(0), loaded, sizes)
     assert loaded < 4e6
     record = {
         "default_run": "784-32-10, he, alpha 0.1, batch 16, 5 epochs, seed 0",
