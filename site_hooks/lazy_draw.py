@@ -31,6 +31,7 @@ the theme styles and wraps only tables without a class.
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 FIRST, LAST = 12, 3
@@ -49,10 +50,8 @@ class _TopLevel(HTMLParser):
 
     def __init__(self, html: str):
         super().__init__(convert_charrefs=False)
-        self.line_starts = [0]
-        for k, ch in enumerate(html):
-            if ch == "\n":
-                self.line_starts.append(k + 1)
+        # getpos() gives (line, column); lines are counted at "\n" only.
+        self.line_starts = [0, *(m.end() for m in re.finditer("\n", html))]
         self.depth, self.blocks = 0, []
         self.feed(html)
         self.close()
